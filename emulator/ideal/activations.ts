@@ -1,0 +1,131 @@
+// Transfer functions rho with their first and second derivatives, evaluated over a slice of
+// neurons. One table: adding an activation means adding one entry here.
+import type { Activation, NeuronModel } from '../../compiler/network/index.js';
+
+export interface ActivationParams {
+  clipMax: number;
+  stdA: number;
+  stdD: number;
+}
+
+type Eval = (u: number, p: ActivationParams, out: Float64Array, k: number) => void;
+// `out` holds rho, rho', rho'' at k, k+1, k+2 (scratch triple, avoids allocating per neuron)
+
+const TABLE: Record<Activation, { piecewiseLinear: boolean; evaluate: Eval }> = {
+  hard_sigmoid: {
+    piecewiseLinear: true,
+    evaluate: (u, _p, o, k) => {
+      o[k] = u <= 0 ? 0 : u >= 1 ? 1 : u;
+      o[k + 1] = u > 0 && u < 1 ? 1 : 0;
+      o[k + 2] = 0;
+    },
+  },
+  relu: {
+    piecewiseLinear: true,
+    evaluate: (u, _p, o, k) => {
+      o[k] = u > 0 ? u : 0;
+      o[k + 1] = u > 0 ? 1 : 0;
+      o[k + 2] = 0;
+    },
+  },
+  clipped_relu: {
+    piecewiseLinear: true,
+    evaluate: (u, p, o, k) => {
+      o[k] = u <= 0 ? 0 : u >= p.clipMax ? p.clipMax : u;
+      o[k + 1] = u > 0 && u < p.clipMax ? 1 : 0;
+      o[k + 2] = 0;
+    },
+  },
+  linear: {
+    piecewiseLinear: true,
+    evaluate: (u, _p, o, k) => {
+      o[k] = u;
+      o[k + 1] = 1;
+      o[k + 2] = 0;
+    },
+  },
+  logistic: {
+    piecewiseLinear: false,
+    evaluate: (u, _p, o, k) => {
+      const s = u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
+      const d = s * (1 - s);
+      o[k] = s;
+      o[k + 1] = d;
+      o[k + 2] = d * (1 - 2 * s);
+    },
+  },
+  tanh: {
+    piecewiseLinear: false,
+    evaluate: (u, _p, o, k) => {
+      const t = Math.tanh(u);
+      const d = 1 - t * t;
+      o[k] = t;
+      o[k + 1] = d;
+      o[k + 2] = -2 * t * d;
+    },
+  },
+  softplus: {
+    piecewiseLinear: false,
+    evaluate: (u, _p, o, k) => {
+      const s = u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
+      o[k] = u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u));
+      o[k + 1] = s;
+      o[k + 2] = s * (1 - s);
+    },
+  },
+  std: {
+    piecewiseLinear: false,
+    evaluate: (u, p, o, k) => {
+      if (u <= 0) {
+        o[k] = 0;
+        o[k + 1] = 0;
+        o[k + 2] = 0;
+        return;
+      }
+      // rho_std(u) = 1/2 (u - theta + sqrt((u - theta)^2 + 4u/d)), spec section 5
+      const theta = (1 + p.stdA) / p.stdD;
+      const g = (u - theta) * (u - theta) + (4 * u) / p.stdD;
+      const gp = 2 * (u - theta) + 4 / p.stdD;
+      const s = Math.sqrt(g);
+      o[k] = 0.5 * (u - theta + s);
+      o[k + 1] = 0.5 * (1 + gp / (2 * s));
+      o[k + 2] = 0.5 * (1 / s - (gp * gp) / (4 * s * s * s));
+    },
+  },
+};
+
+export function isPiecewiseLinear(a: Activation): boolean {
+  return TABLE[a].piecewiseLinear;
+}
+
+const scratch = new Float64Array(3);
+
+/** rho, rho', rho'' of u[start..end) into rb, d1, d2 (same indices). */
+export function evalActivation(
+  neuron: NeuronModel,
+  u: Float64Array,
+  start: number,
+  end: number,
+  rb: Float64Array,
+  d1: Float64Array,
+  d2: Float64Array,
+): void {
+  const f = TABLE[neuron.activation].evaluate;
+  for (let i = start; i < end; i++) {
+    f(u[i], neuron, scratch, 0);
+    rb[i] = scratch[0];
+    d1[i] = scratch[1];
+    d2[i] = scratch[2];
+  }
+}
+
+/** rho(u) for a single value (used by tests and stimulus code). */
+export function rho(neuron: ActivationParams & { activation: Activation }, u: number): number {
+  TABLE[neuron.activation].evaluate(u, neuron, scratch, 0);
+  return scratch[0];
+}
+
+/** Vesicle pool of a depressing synapse, spec section 5: v(rbar) = 1 + a / (1 + d rbar). */
+export function vesiclePool(a: number, d: number, rbar: number): number {
+  return 1 + a / (1 + d * rbar);
+}
