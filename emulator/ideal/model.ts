@@ -4,7 +4,7 @@ import type { NetworkIR, Scheme, Signal } from '../../compiler/network/index.js'
 import { UserError } from '../../compiler/common/errors.js';
 import type { Backend } from '../backend.js';
 import type { Kernels } from '../kernels/types.js';
-import { evalActivation, isPiecewiseLinear } from './activations.js';
+import { evalActivation } from './activations.js';
 import { SCHEME_BUILDERS, type InputTerm, type SchemeStep } from './schemes.js';
 import { DenseSolver, LayeredSolver, type Solver } from './solvers.js';
 import { NetState, type PopSlice } from './state.js';
@@ -149,12 +149,9 @@ function addProduct(W: Float64Array, rows: number, cols: number, x: Float64Array
 }
 
 function chooseSolver(st: NetState, want: 'auto' | 'dense' | 'layered'): Solver {
-  const layeredOk =
-    st.topo.length > 0 && st.nI === 0 && st.bySpace.net.every((p) => isPiecewiseLinear(p.pop.neuron.activation));
+  const layeredOk = st.topo.length > 0 && st.nI === 0;
   if (want === 'layered' && !layeredOk)
-    throw new UserError(
-      `${st.net.file}: dynamics.solver: the layered solver needs a feedforward network without interneurons and piecewise-linear activations (hard_sigmoid, relu, clipped_relu, linear). Use solver: dense or auto`,
-    );
+    throw new UserError(`${st.net.file}: dynamics.solver: the layered solver needs a feedforward network without interneurons. Use solver: dense or auto`);
   if (want === 'layered' || (want === 'auto' && layeredOk)) return new LayeredSolver(st);
   return new DenseSolver(st);
 }

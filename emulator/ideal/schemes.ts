@@ -87,19 +87,39 @@ function advance(st: NetState): void {
   st.uStarPrev.set(st.uStar);
 }
 
-/** Newton steps u -= J^-1 f: puts an NLA-family net on f = 0 at t = 0. */
+/**
+ * Puts an NLA-family net on f = 0 at t = 0: feedforward nets start from the forward pass (exact
+ * for beta = 0), then damped Newton steps u -= s J^-1 f (s halved until |f| falls) take care of
+ * nudging and recurrence.
+ */
 function newtonSettle(st: NetState, solver: Solver): void {
+  if (st.topo.length > 0 && st.nI === 0) forwardSettle(st);
   const x = st.tmp[0];
-  for (let it = 0; it < st.net.dynamics.relax; it++) {
-    drive(st);
+  const u0 = st.tmp[2];
+  const norm = () => {
+    let s = 0;
+    for (let i = 0; i < st.n; i++) s = Math.max(s, Math.abs(st.f[i]));
+    return s;
+  };
+  drive(st);
+  let fNow = norm();
+  for (let it = 0; it < st.net.dynamics.relax && fNow > 1e-14; it++) {
     solver.prepare();
     solver.solve(st.f, x);
-    let dmax = 0;
-    for (let i = 0; i < st.n; i++) {
-      st.u[i] -= x[i];
-      dmax = Math.max(dmax, Math.abs(x[i]));
+    u0.set(st.u);
+    let scale = 1;
+    for (let halvings = 0; halvings < 30; halvings++, scale /= 2) {
+      for (let i = 0; i < st.n; i++) st.u[i] = u0[i] - scale * x[i];
+      drive(st);
+      if (norm() < fNow) break;
     }
-    if (dmax < 1e-14) break;
+    const fNew = norm();
+    if (!(fNew < fNow)) {
+      st.u.set(u0);
+      drive(st);
+      break;
+    }
+    fNow = fNew;
   }
   st.udot.fill(0);
 }
@@ -263,15 +283,25 @@ export function backpropDeltas(st: NetState, d1: Float64Array, delta: Float64Arr
 
 /** rho(u*) of the output neurons into out (targets are voltages; LE/GLE compare rates). */
 function targetRates(st: NetState, out: Float64Array): void {
-  const s1 = st.tmp[3];
-  const s2 = st.tmp[4];
+  const s1 = st.tmp[6];
+  const s2 = st.tmp[7];
   for (const p of st.bySpace.net) evalActivation(p.pop.neuron, st.uStar, p.offset, p.offset + p.size, out, s1, s2);
 }
 
-/** Latent Equilibrium: r = rho(u + tau udot_prev), e = rho'(ub) . F (ub - W r) + output error. */
+/**
+ * Latent Equilibrium: prospective voltage ub = u + tau udot_prev, rate r = rho(ub),
+ * e_l = rho'(ub_l) . W_{l+1}^T (ub_{l+1} - W_{l+1} r_l) with r_l the rates that drove ub_{l+1}
+ * (the previous step's: using this step's rates feeds rate differences back through W^T W and
+ * oscillates with period two), output error beta rho'(ub_N) . (r* - r_N).
+ */
 function latentEquilibrium(st: NetState): SchemeStep {
+  const drivePrev = st.k.alloc(Math.max(1, st.n)); // W_in r_in' + W r of the previous step
   return {
-    settle: () => forwardSettle(st),
+    settle: () => {
+      forwardSettle(st);
+      st.netMv(st.rb, st.wrb);
+      for (let i = 0; i < st.n; i++) drivePrev[i] = st.winRbar[i] + st.wrb[i];
+    },
     step() {
       st.inputDerivative();
       st.inputProducts();
@@ -280,17 +310,18 @@ function latentEquilibrium(st: NetState): SchemeStep {
       for (let i = 0; i < n; i++) {
         ub[i] = u[i] + tau[i] * udot[i];
         rinP[i] = st.winRbar[i] + tau[i] * st.winDot[i];
+        m[i] = ub[i] - drivePrev[i];
       }
       st.activate(ub, st.rb, st.d1, st.d2);
       st.netMv(st.rb, st.wrb);
-      for (let i = 0; i < n; i++) m[i] = ub[i] - rinP[i] - st.wrb[i];
       st.fbMv(m, fm);
       targetRates(st, rStar);
       for (let i = 0; i < n; i++) {
+        drivePrev[i] = rinP[i] + st.wrb[i];
         st.em[i] = m[i];
         st.eb[i] = st.d1[i] * (fm[i] + st.beta * st.nudge[i] * (rStar[i] - st.rb[i]));
         st.f[i] = m[i] - st.eb[i];
-        udot[i] = (-u[i] + rinP[i] + st.wrb[i] + st.eb[i]) / tau[i];
+        udot[i] = (-u[i] + drivePrev[i] + st.eb[i]) / tau[i];
       }
       if (st.plastic) {
         for (const b of st.inBlocks) st.learn(b, st.eb, st.rIn);

@@ -1,9 +1,11 @@
 // Solvers of the explicit NLA step J udot = rhs, where J = df/du (spec section 3).
 //  - DenseSolver: assembles J (n x n) and factorises it: Cholesky when J is symmetric (weight
 //    transport), LU otherwise (feedback alignment, microcircuit) or when Cholesky fails.
-//  - LayeredSolver: feedforward nets with piecewise-linear rho. J = G A + beta P with
-//    A = I - W D1 (unit block-lower), G = I - D1 F (unit block-upper): a backward and a forward
-//    pass, plus a Woodbury correction of rank = number of nudged neurons.
+//  - LayeredSolver: feedforward nets. J = G A + beta P + D with A = I - W D1 (unit block-lower),
+//    G = I - D1 F (unit block-upper) and D = -diag(rho'' . F em) (zero for piecewise-linear rho):
+//    a backward and a forward pass, a Woodbury correction of rank = number of nudged neurons,
+//    and, for smooth rho, defect-correction sweeps x <- (G A + beta P)^-1 (rhs - D x), which
+//    converge fast on the moving equilibrium where em is small; a dense solve takes over if not.
 import { cholesky, choleskySolve, luFactor, luSolve } from './linalg.js';
 import type { Block, NetState, PopSlice } from './state.js';
 
@@ -187,6 +189,15 @@ export class LayeredSolver implements Solver {
   private readonly reverse: PopSlice[];
   private readonly col: Float64Array;
   private readonly dx: Float64Array;
+  private readonly diag: Float64Array; // D = -rho'' . F em
+  private readonly resid: Float64Array;
+  private readonly prev: Float64Array;
+  private hasDiag = false;
+  private dense: DenseSolver | null = null;
+  private useDense = false;
+  /** defect-correction sweeps done and dense fallbacks taken (reported by counters) */
+  sweeps = 0;
+  fallbacks = 0;
 
   constructor(private readonly st: NetState) {
     this.nOut = st.bySpace.net.filter((p) => p.pop.kind === 'output').reduce((s, p) => s + p.size, 0);
@@ -201,6 +212,9 @@ export class LayeredSolver implements Solver {
     this.reverse = [...st.topo].reverse();
     this.col = st.k.alloc(st.n);
     this.dx = st.k.alloc(st.n);
+    this.diag = st.k.alloc(st.n);
+    this.resid = st.k.alloc(st.n);
+    this.prev = st.k.alloc(st.n);
   }
 
   /** x <- M^-1 x with M = G A: backward pass (G^-1) then forward pass (A^-1). */
@@ -229,6 +243,13 @@ export class LayeredSolver implements Solver {
   prepare(): void {
     const st = this.st;
     const n = st.n;
+    this.useDense = false;
+    this.hasDiag = false;
+    for (let i = 0; i < n && !this.hasDiag; i++) this.hasDiag = st.d2[i] !== 0;
+    if (this.hasDiag) {
+      st.fbMv(st.em, this.diag);
+      for (let i = 0; i < n; i++) this.diag[i] = -st.d2[i] * this.diag[i];
+    }
     const k = (this.k = nudged(st, this.idx));
     if (k === 0) return;
     if (k > this.nOut) throw new Error('ideal model: more nudged neurons than output neurons');
@@ -244,10 +265,10 @@ export class LayeredSolver implements Solver {
     if (!luFactor(this.S, k, this.piv)) throw new Error('ideal model: singular Woodbury system');
   }
 
-  solve(rhs: Float64Array, x: Float64Array): void {
+  /** x = (G A + beta P)^-1 x */
+  private solveLayered(x: Float64Array): void {
     const st = this.st;
     const n = st.n;
-    if (x !== rhs) x.set(rhs.subarray(0, n));
     this.applyMinv(x);
     const k = this.k;
     if (k === 0) return;
@@ -259,6 +280,38 @@ export class LayeredSolver implements Solver {
       for (let a = 0; a < k; a++) s += this.Z[i * k + a] * c[a];
       x[i] -= s;
     }
+  }
+
+  solve(rhs: Float64Array, x: Float64Array): void {
+    const n = this.st.n;
+    if (this.useDense) return this.dense!.solve(rhs, x);
+    if (!this.hasDiag) {
+      if (x !== rhs) x.set(rhs.subarray(0, n));
+      this.solveLayered(x);
+      return;
+    }
+    const { resid, prev, diag } = this;
+    resid.set(rhs.subarray(0, n));
+    x.fill(0, 0, n);
+    for (let sweep = 0; sweep < 60; sweep++) {
+      prev.set(x.subarray(0, n));
+      for (let i = 0; i < n; i++) x[i] = resid[i] - diag[i] * prev[i];
+      this.solveLayered(x);
+      this.sweeps++;
+      let change = 0;
+      let size = 0;
+      for (let i = 0; i < n; i++) {
+        change = Math.max(change, Math.abs(x[i] - prev[i]));
+        size = Math.max(size, Math.abs(x[i]));
+      }
+      if (change <= 1e-15 * size) return;
+    }
+    // the sweeps did not converge (far from equilibrium): factorise J densely for this step
+    this.fallbacks++;
+    this.dense ??= new DenseSolver(this.st);
+    this.dense.prepare();
+    this.useDense = true;
+    this.dense.solve(resid, x);
   }
 
   jacobian(): Float64Array {
@@ -275,6 +328,8 @@ export class LayeredSolver implements Solver {
       st.fbMv(a, fa);
       for (let i = 0; i < n; i++) J[i * n + j] = a[i] - st.d1[i] * fa[i] + (i === j ? st.beta * st.nudge[i] : 0);
     }
+    st.fbMv(st.em, fa);
+    for (let i = 0; i < n; i++) J[i * n + i] -= st.d2[i] * fa[i];
     return J;
   }
 }
