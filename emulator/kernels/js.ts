@@ -81,9 +81,22 @@ export function gemvT(W: Float64Array, rows: number, cols: number, x: Float64Arr
 }
 
 export function ger(W: Float64Array, rows: number, cols: number, a: Float64Array, x: Float64Array, scale: number): void {
+  const n4 = cols & ~3;
   for (let i = 0, wo = 0; i < rows; i++, wo += cols) {
     const c = scale * a[i];
-    for (let j = 0; j < cols; j++) W[wo + j] += c * x[j];
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const o = wo + j;
+      const w0 = W[o] + c * x[j];
+      const w1 = W[o + 1] + c * x[j + 1];
+      const w2 = W[o + 2] + c * x[j + 2];
+      const w3 = W[o + 3] + c * x[j + 3];
+      W[o] = w0;
+      W[o + 1] = w1;
+      W[o + 2] = w2;
+      W[o + 3] = w3;
+    }
+    for (; j < cols; j++) W[wo + j] += c * x[j];
   }
 }
 
