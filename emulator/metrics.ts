@@ -33,19 +33,3 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
   }
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }
-
-/**
- * Lag of `signal` behind `reference` in samples: the shift s in [0, maxShift] that maximises the
- * correlation of signal[t] with reference[t - s].
- */
-export function lagSamples(signal: ArrayLike<number>, reference: ArrayLike<number>, maxShift: number): { lag: number; correlation: number } {
-  let best = { lag: 0, correlation: -Infinity };
-  const n = signal.length;
-  for (let s = 0; s <= Math.min(maxShift, n - 2); s++) {
-    const a = Array.prototype.slice.call(signal, s, n) as number[];
-    const b = Array.prototype.slice.call(reference, 0, n - s) as number[];
-    const c = correlation(a, b);
-    if (c > best.correlation) best = { lag: s, correlation: c };
-  }
-  return best;
-}

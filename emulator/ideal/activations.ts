@@ -11,9 +11,8 @@ export interface ActivationParams {
 type Eval = (u: number, p: ActivationParams, out: Float64Array, k: number) => void;
 // `out` holds rho, rho', rho'' at k, k+1, k+2 (scratch triple, avoids allocating per neuron)
 
-const TABLE: Record<Activation, { piecewiseLinear: boolean; evaluate: Eval }> = {
+const TABLE: Record<Activation, { evaluate: Eval }> = {
   hard_sigmoid: {
-    piecewiseLinear: true,
     evaluate: (u, _p, o, k) => {
       o[k] = u <= 0 ? 0 : u >= 1 ? 1 : u;
       o[k + 1] = u > 0 && u < 1 ? 1 : 0;
@@ -21,7 +20,6 @@ const TABLE: Record<Activation, { piecewiseLinear: boolean; evaluate: Eval }> = 
     },
   },
   relu: {
-    piecewiseLinear: true,
     evaluate: (u, _p, o, k) => {
       o[k] = u > 0 ? u : 0;
       o[k + 1] = u > 0 ? 1 : 0;
@@ -29,7 +27,6 @@ const TABLE: Record<Activation, { piecewiseLinear: boolean; evaluate: Eval }> = 
     },
   },
   clipped_relu: {
-    piecewiseLinear: true,
     evaluate: (u, p, o, k) => {
       o[k] = u <= 0 ? 0 : u >= p.clipMax ? p.clipMax : u;
       o[k + 1] = u > 0 && u < p.clipMax ? 1 : 0;
@@ -37,7 +34,6 @@ const TABLE: Record<Activation, { piecewiseLinear: boolean; evaluate: Eval }> = 
     },
   },
   linear: {
-    piecewiseLinear: true,
     evaluate: (u, _p, o, k) => {
       o[k] = u;
       o[k + 1] = 1;
@@ -45,7 +41,6 @@ const TABLE: Record<Activation, { piecewiseLinear: boolean; evaluate: Eval }> = 
     },
   },
   logistic: {
-    piecewiseLinear: false,
     evaluate: (u, _p, o, k) => {
       const s = u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
       const d = s * (1 - s);
@@ -55,7 +50,6 @@ const TABLE: Record<Activation, { piecewiseLinear: boolean; evaluate: Eval }> = 
     },
   },
   tanh: {
-    piecewiseLinear: false,
     evaluate: (u, _p, o, k) => {
       const t = Math.tanh(u);
       const d = 1 - t * t;
@@ -65,7 +59,6 @@ const TABLE: Record<Activation, { piecewiseLinear: boolean; evaluate: Eval }> = 
     },
   },
   softplus: {
-    piecewiseLinear: false,
     evaluate: (u, _p, o, k) => {
       const s = u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
       o[k] = u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u));
@@ -74,7 +67,6 @@ const TABLE: Record<Activation, { piecewiseLinear: boolean; evaluate: Eval }> = 
     },
   },
   std: {
-    piecewiseLinear: false,
     evaluate: (u, p, o, k) => {
       if (u <= 0) {
         o[k] = 0;
@@ -93,10 +85,6 @@ const TABLE: Record<Activation, { piecewiseLinear: boolean; evaluate: Eval }> = 
     },
   },
 };
-
-export function isPiecewiseLinear(a: Activation): boolean {
-  return TABLE[a].piecewiseLinear;
-}
 
 const scratch = new Float64Array(3);
 
