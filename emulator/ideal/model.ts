@@ -135,7 +135,13 @@ export class IdealModel implements Backend {
   counters(): Record<string, number> {
     let synapses = 0;
     for (const b of this.st.blocks) synapses += b.rows * b.cols;
-    return { steps: this.steps, synapses, neurons: this.st.n + this.st.nI };
+    const solver = this.solver as Solver & { sweeps?: number; fallbacks?: number };
+    return {
+      steps: this.steps,
+      synapses,
+      neurons: this.st.n + this.st.nI,
+      ...(solver.sweeps !== undefined ? { defect_sweeps: solver.sweeps, dense_fallbacks: solver.fallbacks ?? 0 } : {}),
+    };
   }
 }
 

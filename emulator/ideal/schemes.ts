@@ -268,7 +268,7 @@ function backprop(st: NetState): SchemeStep {
 export function backpropDeltas(st: NetState, d1: Float64Array, delta: Float64Array): void {
   const t = st.tmp[2];
   for (let i = 0; i < st.n; i++) delta[i] = st.beta * st.nudge[i] * (st.uStar[i] - st.u[i]);
-  for (const p of [...st.topo].reverse()) {
+  for (const p of st.topoReverse) {
     t.fill(0, p.offset, p.offset + p.size);
     let any = false;
     for (const b of st.feedbackAlignment ? st.fbBlocks : st.netBlocks) {
@@ -358,7 +358,7 @@ function gle(st: NetState): SchemeStep {
       // backward: c = rho'(ub) . (F e)_p (+ output error), tau_r vdot = -v + c, e = v + tau_m vdot
       const e = st.eb;
       const t = st.tmp[2];
-      for (const p of [...st.topo].reverse()) {
+      for (const p of st.topoReverse) {
         t.fill(0, p.offset, p.offset + p.size);
         for (const b of st.feedbackAlignment ? st.fbBlocks : st.netBlocks) {
           if ((st.feedbackAlignment ? b.to : b.from) !== p) continue;

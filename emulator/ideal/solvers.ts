@@ -209,7 +209,7 @@ export class LayeredSolver implements Solver {
     this.fbInto = new Map(
       st.topo.map((p) => [p, st.feedbackAlignment ? st.fbBlocks.filter((b) => b.to === p) : st.netBlocks.filter((b) => b.from === p)]),
     );
-    this.reverse = [...st.topo].reverse();
+    this.reverse = st.topoReverse;
     this.col = st.k.alloc(st.n);
     this.dx = st.k.alloc(st.n);
     this.diag = st.k.alloc(st.n);

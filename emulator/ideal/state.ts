@@ -58,6 +58,7 @@ export class NetState {
   readonly blocks: Block[] = [];
   /** network populations in topological order of forward projections (feedforward nets) */
   readonly topo: PopSlice[];
+  readonly topoReverse: PopSlice[];
   /** errors travel through topdown B (feedback alignment) instead of W^T */
   readonly feedbackAlignment: boolean;
 
@@ -188,6 +189,7 @@ export class NetState {
       this.biasEta.fill(into ? into.proj.eta : 0, s.offset, s.offset + s.size);
     }
     this.topo = topologicalOrder(this.bySpace.net, this.netBlocks);
+    this.topoReverse = [...this.topo].reverse();
   }
 
   /** A cached subarray view (no allocation after the first call with the same arguments). */

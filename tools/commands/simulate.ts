@@ -85,6 +85,7 @@ export function registerSimulate(program: Command): void {
         wall_s: seconds,
         steps_per_s: (trace.meta.steps as number) / seconds,
         out: flags.out ?? null,
+        counters: model.counters(),
         final: Object.fromEntries(Object.entries(trace.probes).filter(([k]) => !k.endsWith('.W')).map(([k, v]) => [k, v[v.length - 1]])),
       };
       if (flags.out) {
