@@ -5,3 +5,4 @@ export { loadNetwork, parseNetwork, parseDuration, parseFrequency, type LoadOpti
 export { networkSchema, formatDuration } from './schema.js';
 export { findForwardCycle } from './semantic.js';
 export { fillInit, projectionShape, initialWeights, initialBias } from './init.js';
+export { activationAt, evalActivation, rho, vesiclePool, type ActivationParams } from './activations.js';

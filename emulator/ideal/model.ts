@@ -4,7 +4,7 @@ import type { NetworkIR, Scheme, Signal } from '../../compiler/network/index.js'
 import { UserError } from '../../compiler/common/errors.js';
 import type { Backend } from '../backend.js';
 import type { Kernels } from '../kernels/types.js';
-import { evalActivation } from './activations.js';
+import { evalActivation } from '../../compiler/network/activations.js';
 import { SCHEME_BUILDERS, type InputTerm, type SchemeStep } from './schemes.js';
 import { DenseSolver, LayeredSolver, type Solver } from './solvers.js';
 import { NetState, type PopSlice } from './state.js';

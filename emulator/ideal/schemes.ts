@@ -2,7 +2,7 @@
 // inputs and targets already placed in the state (rIn, uStar, nudge) and leaves udot, the
 // errors and the updated u, rbar_in and weights behind.
 import type { Scheme } from '../../compiler/network/index.js';
-import { evalActivation } from './activations.js';
+import { evalActivation } from '../../compiler/network/activations.js';
 import { microcircuitLayers, type Solver } from './solvers.js';
 import type { NetState } from './state.js';
 

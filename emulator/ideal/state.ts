@@ -4,7 +4,7 @@
 import type { NetworkIR, Population, Projection } from '../../compiler/network/index.js';
 import { initialBias, initialWeights, projectionShape } from '../../compiler/network/init.js';
 import type { Kernels } from '../kernels/types.js';
-import { evalActivation } from './activations.js';
+import { evalActivation } from '../../compiler/network/activations.js';
 
 export type Space = 'input' | 'net' | 'inter';
 

@@ -1,7 +1,7 @@
 // The seven invariants of spec/nla-dynamics.md section 7, plus proof that they catch broken
 // dynamics (the paper's printed sign slip and missing factor).
 import { describe, expect, it } from 'vitest';
-import { vesiclePool, rho } from '../../emulator/ideal/activations.js';
+import { vesiclePool, rho } from '../../compiler/network/activations.js';
 import { drive, explicitUdot, implicitIteration } from '../../emulator/ideal/schemes.js';
 import type { IdealModel } from '../../emulator/ideal/index.js';
 import { createSignal } from '../../emulator/stimulus/signals.js';
@@ -218,7 +218,7 @@ describe('invariant 5: rt-DeEP equals backprop to O(beta)', () => {
     const r = new Float64Array(st.n);
     const d1 = new Float64Array(st.n);
     const d2 = new Float64Array(st.n);
-    const { evalActivation } = await import('../../emulator/ideal/activations.js');
+    const { evalActivation } = await import('../../compiler/network/activations.js');
     for (const p of st.topo) {
       for (const b of [...st.inBlocks, ...st.netBlocks].filter((x) => x.to === p)) {
         const x = b.from.space === 'input' ? st.rbarIn : r;

@@ -1,6 +1,6 @@
 // Transfer functions rho with their first and second derivatives, evaluated over a slice of
 // neurons. One table: adding an activation means adding one entry here.
-import type { Activation, NeuronModel } from '../../compiler/network/index.js';
+import type { Activation, NeuronModel } from './ir.js';
 
 export interface ActivationParams {
   clipMax: number;
@@ -116,4 +116,10 @@ export function rho(neuron: ActivationParams & { activation: Activation }, u: nu
 /** Vesicle pool of a depressing synapse, spec section 5: v(rbar) = 1 + a / (1 + d rbar). */
 export function vesiclePool(a: number, d: number, rbar: number): number {
   return 1 + a / (1 + d * rbar);
+}
+
+/** rho (derivative 0), rho' (1) or rho'' (2) at one value. */
+export function activationAt(neuron: ActivationParams & { activation: Activation }, derivative: 0 | 1 | 2, u: number): number {
+  TABLE[neuron.activation].evaluate(u, neuron, scratch, 0);
+  return scratch[derivative];
 }

@@ -1,0 +1,178 @@
+// Pass `lower`: Network IR -> Program IR. One tick of the implicit NLA scheme (spec section 3,
+// "Implicit form") as vector operations, in the same order as the ideal model's implicit step,
+// so that the program run in f64 matches it to rounding.
+import { UserError } from '../common/errors.js';
+import { initialBias, initialWeights, projectionShape } from '../network/init.js';
+import type { NetworkIR, Population, Projection } from '../network/ir.js';
+import type { LutFn, MatrixDecl, Op, Program, VectorDecl, VectorRole } from '../ir/program.js';
+
+export const LOWERED_SCHEMES = ['implicit'] as const;
+
+interface Pop {
+  pop: Population;
+  v: Record<string, number>; // signal -> vector id
+}
+
+class Builder {
+  readonly vectors: VectorDecl[] = [];
+  readonly matrices: MatrixDecl[] = [];
+  readonly ops: Op[] = [];
+  readonly ports: Program['ports'] = [];
+
+  vector(name: string, length: number, role: VectorRole, init: number | Float64Array = 0, population?: string): number {
+    this.vectors.push({ name, length, role, init, population });
+    return this.vectors.length - 1;
+  }
+
+  emit(o: Op): void {
+    this.ops.push(o);
+  }
+
+  /** dst = sum of the products of `blocks`, or of `init` plus them; zero when there is nothing */
+  sumProducts(dst: number, terms: { m: number; x: number; transpose: boolean }[], init: number | null, zero: number): void {
+    if (init !== null) this.emit({ op: 'copy', dst, a: init });
+    else if (terms.length === 0) this.emit({ op: 'copy', dst, a: zero });
+    terms.forEach((t, i) => this.emit({ op: 'mvm', dst, m: t.m, x: t.x, transpose: t.transpose, accumulate: init !== null || i > 0 }));
+  }
+}
+
+export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
+  const scheme = opts.scheme ?? net.dynamics.scheme;
+  if (scheme !== 'implicit')
+    throw new UserError(`${net.file}: dynamics.scheme: the chip runs the implicit form; lowering '${scheme}' is not supported yet. Use scheme: implicit (or --scheme implicit)`);
+  if (net.microcircuit)
+    throw new UserError(`${net.file}: lowering microcircuit networks (interneuron populations) is not supported yet`);
+  const b = new Builder();
+  const { dt, beta, tauIn } = net.dynamics;
+  const inputs = net.populations.filter((p) => p.kind === 'input');
+  const pops = net.populations.filter((p) => p.kind === 'hidden' || p.kind === 'output');
+  const zeros = new Map<number, number>();
+  const zero = (n: number) => {
+    if (!zeros.has(n)) zeros.set(n, b.vector(`const.zero${n}`, n, 'const', 0));
+    return zeros.get(n)!;
+  };
+
+  // ---- declarations ----
+  const inp = new Map<string, Pop>();
+  for (const p of inputs) {
+    const r = b.vector(`${p.name}.r`, p.size, 'port', 0, p.name);
+    b.ports.push({ kind: 'input', population: p.name, vector: r });
+    inp.set(p.name, {
+      pop: p,
+      v: { r, rbar: b.vector(`${p.name}.rbar`, p.size, 'state', 0, p.name), diff: b.vector(`${p.name}.tmp.diff`, p.size, 'temp'), rdot: b.vector(`${p.name}.rdot`, p.size, 'temp', 0, p.name) },
+    });
+  }
+  const net_ = new Map<string, Pop>();
+  const temps = ['winRbar', 'winDot', 'rbar', 'd1', 'd2', 'wrb', 'em', 'fem', 'rp', 'ut', 'rinP', 'wrp', 'm', 'fm', 'e', 't1', 't2', 'drive'];
+  for (const p of pops) {
+    const v: Record<string, number> = {
+      u: b.vector(`${p.name}.u`, p.size, 'state', 0, p.name),
+      udot: b.vector(`${p.name}.udot`, p.size, 'state', 0, p.name),
+    };
+    for (const t of temps) v[t] = b.vector(`${p.name}.${t}`, p.size, 'temp', 0, p.name);
+    if (p.neuron.bias) v.bias = b.vector(`${p.name}.bias`, p.size, 'param', initialBias(net, net.populations.indexOf(p)), p.name);
+    if (p.kind === 'output') {
+      v.target = b.vector(`${p.name}.target`, p.size, 'port', 0, p.name);
+      v.nudge = b.vector(`${p.name}.nudge`, p.size, 'port', 0, p.name);
+      v.targetPrev = b.vector(`${p.name}.targetPrev`, p.size, 'state', 0, p.name);
+      v.t3 = b.vector(`${p.name}.t3`, p.size, 'temp', 0, p.name);
+      b.ports.push({ kind: 'target', population: p.name, vector: v.target }, { kind: 'nudge', population: p.name, vector: v.nudge });
+    }
+    net_.set(p.name, { pop: p, v });
+  }
+  const proj = net.projections.map((pr, i) => {
+    const { rows, cols } = projectionShape(net, pr);
+    b.matrices.push({ name: pr.name, rows, cols, init: initialWeights(net, i), rate: pr.plastic ? pr.eta * dt : 0, noSelf: pr.noSelf });
+    return { pr, m: b.matrices.length - 1 };
+  });
+  const isInput = (pr: Projection) => inputs.some((q) => q.name === pr.from);
+  const fa = net.projections.some((pr) => pr.role === 'topdown');
+  const inBlocks = (p: Population) => proj.filter((x) => x.pr.role === 'forward' && x.pr.to === p.name && isInput(x.pr));
+  const netInto = (p: Population) => proj.filter((x) => x.pr.role === 'forward' && x.pr.to === p.name && !isInput(x.pr));
+  /** feedback F x landing in p: W^T x over forward blocks from p, or B x over topdown blocks into p */
+  const fbInto = (p: Population, sig: string) =>
+    fa
+      ? proj.filter((x) => x.pr.role === 'topdown' && x.pr.to === p.name).map((x) => ({ m: x.m, x: net_.get(x.pr.from)!.v[sig], transpose: false }))
+      : proj.filter((x) => x.pr.role === 'forward' && x.pr.from === p.name).map((x) => ({ m: x.m, x: net_.get(x.pr.to)!.v[sig], transpose: true }));
+  const lut = (p: Population, derivative: 0 | 1 | 2): LutFn => ({ activation: p.neuron.activation, derivative, clipMax: p.neuron.clipMax, stdA: p.neuron.stdA, stdD: p.neuron.stdD });
+
+  // ---- one tick ----
+  for (const { v } of inp.values()) {
+    b.emit({ op: 'sub', dst: v.diff, a: v.r, b: v.rbar });
+    b.emit({ op: 'scale', dst: v.rdot, a: v.diff, k: 1 / tauIn });
+  }
+  for (const { pop, v } of net_.values()) {
+    const blocks = inBlocks(pop);
+    b.sumProducts(v.winRbar, blocks.map((x) => ({ m: x.m, x: inp.get(x.pr.from)!.v.rbar, transpose: false })), v.bias ?? null, zero(pop.size));
+    b.sumProducts(v.winDot, blocks.map((x) => ({ m: x.m, x: inp.get(x.pr.from)!.v.rdot, transpose: false })), null, zero(pop.size));
+    b.emit({ op: 'lut', dst: v.rbar, a: v.u, fn: lut(pop, 0) });
+    b.emit({ op: 'lut', dst: v.d1, a: v.u, fn: lut(pop, 1) });
+    b.emit({ op: 'lut', dst: v.d2, a: v.u, fn: lut(pop, 2) });
+  }
+  const netTerms = (pop: Population, sig: string) => netInto(pop).map((x) => ({ m: x.m, x: net_.get(x.pr.from)!.v[sig], transpose: false }));
+  for (const { pop, v } of net_.values()) {
+    b.sumProducts(v.wrb, netTerms(pop, 'rbar'), null, zero(pop.size));
+    b.emit({ op: 'sub', dst: v.t1, a: v.u, b: v.winRbar });
+    b.emit({ op: 'sub', dst: v.em, a: v.t1, b: v.wrb });
+  }
+  for (const { pop, v } of net_.values()) b.sumProducts(v.fem, fbInto(pop, 'em'), null, zero(pop.size));
+  for (const { pop, v } of net_.values()) {
+    const tau = pop.neuron.tau;
+    b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.udot });
+    b.emit({ op: 'axpy', dst: v.rp, a: v.rbar, k: tau, b: v.t1 });
+    b.emit({ op: 'axpy', dst: v.ut, a: v.u, k: tau, b: v.udot });
+    b.emit({ op: 'axpy', dst: v.rinP, a: v.winRbar, k: tau, b: v.winDot });
+  }
+  for (const { pop, v } of net_.values()) {
+    b.sumProducts(v.wrp, netTerms(pop, 'rp'), null, zero(pop.size));
+    b.emit({ op: 'sub', dst: v.t1, a: v.ut, b: v.rinP });
+    b.emit({ op: 'sub', dst: v.m, a: v.t1, b: v.wrp });
+  }
+  for (const { pop, v } of net_.values()) b.sumProducts(v.fm, fbInto(pop, 'm'), null, zero(pop.size));
+  for (const { pop, v } of net_.values()) {
+    const tau = pop.neuron.tau;
+    // e = d1 fm + tau d2 udot fem + beta P ((u* + tau du*/dt) - ut)
+    b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.fm });
+    b.emit({ op: 'mul', dst: v.t2, a: v.d2, b: v.udot });
+    b.emit({ op: 'mul', dst: v.t2, a: v.t2, b: v.fem });
+    b.emit({ op: 'axpy', dst: v.e, a: v.t1, k: tau, b: v.t2 });
+    if (pop.kind === 'output') {
+      b.emit({ op: 'sub', dst: v.t3, a: v.target, b: v.targetPrev });
+      b.emit({ op: 'axpy', dst: v.t3, a: v.target, k: tau / dt, b: v.t3 });
+      b.emit({ op: 'sub', dst: v.t3, a: v.t3, b: v.ut });
+      b.emit({ op: 'mul', dst: v.t3, a: v.nudge, b: v.t3 });
+      b.emit({ op: 'axpy', dst: v.e, a: v.e, k: beta, b: v.t3 });
+    }
+    // tau udot = -u + rinP + wrp + e
+    b.emit({ op: 'add', dst: v.drive, a: v.rinP, b: v.wrp });
+    b.emit({ op: 'add', dst: v.drive, a: v.drive, b: v.e });
+    b.emit({ op: 'sub', dst: v.t1, a: v.drive, b: v.u });
+    b.emit({ op: 'scale', dst: v.udot, a: v.t1, k: 1 / tau });
+  }
+  // rt-DeEP plasticity, from the errors of this tick, before the state moves
+  for (const x of proj) {
+    if (x.pr.role !== 'forward' || !x.pr.plastic || x.pr.eta === 0) continue;
+    const a = net_.get(x.pr.to)!.v.em;
+    const pre = isInput(x.pr) ? inp.get(x.pr.from)!.v.rbar : net_.get(x.pr.from)!.v.rbar;
+    b.emit({ op: 'outer', m: x.m, a, x: pre });
+  }
+  for (const { pop, v } of net_.values()) {
+    if (v.bias === undefined) continue;
+    const into = proj.find((x) => x.pr.to === pop.name && x.pr.role === 'forward' && x.pr.plastic);
+    if (into && into.pr.eta !== 0) b.emit({ op: 'outer_bias', dst: v.bias, a: v.em, rate: into.pr.eta * dt });
+  }
+  for (const { v } of net_.values()) {
+    b.emit({ op: 'axpy', dst: v.u, a: v.u, k: dt, b: v.udot });
+    if (v.targetPrev !== undefined) b.emit({ op: 'copy', dst: v.targetPrev, a: v.target });
+  }
+  for (const { v } of inp.values()) b.emit({ op: 'axpy', dst: v.rbar, a: v.rbar, k: dt, b: v.rdot });
+
+  const probes: Program['probes'] = [];
+  for (const [name, { v }] of [...inp, ...net_]) {
+    for (const [signal, key] of Object.entries(PROBE_SIGNALS)) if (v[key] !== undefined) probes.push({ population: name, signal, vector: v[key] });
+  }
+  return { name: net.name, dt, scheme, vectors: b.vectors, matrices: b.matrices, ports: b.ports, probes, ops: b.ops };
+}
+
+/** probe signal -> the program vector that holds it (rbar on inputs is the low-pass rate) */
+const PROBE_SIGNALS: Record<string, string> = { u: 'u', udot: 'udot', rbar: 'rbar', em: 'em', target: 'target' };

@@ -1,0 +1,115 @@
+// The lowering check of the compiler issue: the lowered program run in f64 without quantization
+// matches the ideal model's implicit scheme at the same dt to 1e-9 over 1000 steps.
+import { describe, expect, it } from 'vitest';
+import { activationAt, loadNetwork, parseNetwork, type NetworkIR } from '../../compiler/network/index.js';
+import { ProgramInterpreter } from '../../compiler/ir/interpret.js';
+import { validateProgram } from '../../compiler/ir/program.js';
+import { compileProgram } from '../../compiler/passes/pipeline.js';
+import { createIdealModel } from '../../emulator/ideal/index.js';
+import { createSignal } from '../../emulator/stimulus/signals.js';
+import { mnistSplit } from '../../emulator/stimulus/mnist.js';
+import { examplePath } from '../../tools/bench/paths.js';
+
+const lutEval = (fn: Parameters<typeof activationAt>[0], x: number) => activationAt(fn, (fn as { derivative: 0 | 1 | 2 }).derivative, x);
+
+/** max |u_ideal - u_lowered| over `steps` steps of the network's own stimulus, phases included */
+async function maxDeviation(net: NetworkIR, steps: number, idealScheme: 'implicit' | 'explicit' = 'implicit'): Promise<number> {
+  const ideal = await createIdealModel(net, { scheme: idealScheme, kernels: 'js' });
+  const program = compileProgram(net, { scheme: 'implicit' });
+  const lowered = new ProgramInterpreter(program, lutEval);
+  const ctx = { presentation: net.stimulus.presentation, dataset: mnistSplit, where: net.file };
+  const size = (name: string) => net.populations.find((p) => p.name === name)!.size;
+  const ins = Object.entries(net.stimulus.inputs).map(([name, spec]) => ({ name, src: createSignal(spec, size(name), 'input', ctx), v: new Float64Array(size(name)) }));
+  const outs = net.populations
+    .filter((p) => p.kind === 'output')
+    .map((p) => {
+      const spec = net.stimulus.targets[p.name];
+      return { name: p.name, src: spec ? createSignal(spec, p.size, 'target', ctx) : null, v: new Float64Array(p.size) };
+    });
+  let phaseEnd = 0;
+  let phase = -1;
+  const place = (k: number) => {
+    while (k * net.dynamics.dt >= phaseEnd - 1e-12 && phase + 1 < net.phases.length) phaseEnd += net.phases[++phase].duration;
+    for (const x of ins) {
+      x.src.fill(k * net.dynamics.dt, x.v);
+      ideal.setInput(x.name, x.v);
+      lowered.setInput(x.name, x.v);
+    }
+    for (const y of outs) {
+      if (y.src) y.src.fill(k * net.dynamics.dt, y.v);
+      const mask = new Float64Array(y.v.length);
+      for (const sel of net.phases[phase].nudge) if (sel.population === y.name) mask.fill(1, sel.start, sel.end);
+      ideal.setTarget(y.name, y.v, mask);
+      lowered.setTarget(y.name, y.v, mask);
+    }
+    ideal.setPlastic(net.phases[phase].plastic);
+    lowered.setPlastic(net.phases[phase].plastic);
+  };
+  place(0);
+  ideal.start();
+  // start the program from the ideal model's settled state
+  const st = ideal.st;
+  for (const s of st.bySpace.net) {
+    lowered.setVector(`${s.pop.name}.u`, st.u.subarray(s.offset, s.offset + s.size));
+    if (s.pop.kind === 'output') lowered.setVector(`${s.pop.name}.targetPrev`, st.uStarPrev.subarray(s.offset, s.offset + s.size));
+  }
+  for (const s of st.bySpace.input) lowered.setVector(`${s.pop.name}.rbar`, st.rbarIn.subarray(s.offset, s.offset + s.size));
+  let worst = 0;
+  const a = new Float64Array(st.n);
+  for (let k = 0; k < steps; k++) {
+    if (k > 0) place(k);
+    ideal.step();
+    lowered.step();
+    for (const s of st.bySpace.net) {
+      const out = a.subarray(0, s.size);
+      lowered.probe(s.pop.name, 'u', out);
+      for (let i = 0; i < s.size; i++) worst = Math.max(worst, Math.abs(out[i] - st.u[s.offset + i]));
+    }
+  }
+  return worst;
+}
+
+describe('lower: the f64 program equals the ideal implicit scheme', () => {
+  it('chain example (tanh, 6 layers), and the comparison can tell implicit from explicit', async () => {
+    const net = loadNetwork(examplePath('chain.yaml'));
+    expect(await maxDeviation(net, 1000)).toBeLessThan(1e-9);
+    const coarse = { ...net, dynamics: { ...net.dynamics, dt: 2e-4 } };
+    expect(await maxDeviation(coarse, 1000)).toBeLessThan(1e-9);
+    expect(await maxDeviation(coarse, 1000, 'explicit')).toBeGreaterThan(1e-6);
+  });
+  it('recurrent example (logistic, no self-loops, plasticity, partial nudging)', async () => {
+    const net = loadNetwork(examplePath('recurrent.yaml'));
+    expect(await maxDeviation(net, 1000)).toBeLessThan(1e-9);
+  });
+  it('MNIST example shape (bias neurons, hard sigmoid, plasticity, nudging on)', async () => {
+    const net = loadNetwork(examplePath('mnist.yaml'));
+    expect(await maxDeviation(net, 1000)).toBeLessThan(1e-9);
+  }, 60000);
+  it('feedback alignment (topdown B)', async () => {
+    const net = parseNetwork(
+      `name: fa
+seed: 2
+neuron: {tau: 10ms, activation: tanh, bias: true}
+populations:
+  - {name: in, kind: input, size: 4}
+  - {name: h, kind: hidden, size: 6}
+  - {name: out, kind: output, size: 3}
+projections:
+  - {from: in, to: h, init: {dist: normal, std: 0.5}, eta: 0.5}
+  - {from: h, to: out, init: {dist: normal, std: 0.5}, eta: 0.5}
+  - {from: out, to: h, role: topdown, init: {dist: normal, std: 0.5}}
+dynamics: {scheme: implicit, dt: 0.2ms, beta: 0.3}
+stimulus:
+  presentation: 10ms
+  inputs: {in: {kind: random_steps}}
+  targets: {out: {kind: sine, freq: 30Hz, amplitude: 0.3, offset: 0.5, phase_spread: 1}}
+phases: [{name: run, duration: 200ms, nudge: [out]}]
+`,
+      'fa.yaml',
+    );
+    expect(await maxDeviation(net, 1000)).toBeLessThan(1e-9);
+  });
+  it('the program of every example passes validation', () => {
+    for (const name of ['chain', 'mnist', 'recurrent']) validateProgram(compileProgram(loadNetwork(examplePath(`${name}.yaml`)), { scheme: 'implicit' }), 'lower');
+  });
+});
