@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { isUserError } from '../compiler/common/errors.js';
 import { registerValidate } from './commands/validate.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerCompile } from './commands/compile.js';
+import { registerImageCommands } from './commands/image.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
   registerValidate(program);
   registerSimulate(program);
+  registerCompile(program);
+  registerImageCommands(program);
   return program;
 }
 

@@ -39,6 +39,17 @@ export function formatProblems(file: string, problems: Problem[]): string {
   return head + lines.join('\n');
 }
 
+/** Keeps the first of the problems with the same path and message. */
+export function dedupeProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\n${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function isUserError(e: unknown): e is UserError {
   return typeof e === 'object' && e !== null && (e as { isUserError?: boolean }).isUserError === true;
 }

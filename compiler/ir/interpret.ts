@@ -1,7 +1,7 @@
 // The Program IR executed in f64, one op at a time: the second level of truth. Plain loops on
 // purpose (the living definition of each op); speed is the chip emulator's business.
 import { UserError } from '../common/errors.js';
-import type { LutFn, Op, Program } from './program.js';
+import { opOperands, type LutFn, type Op, type Program } from './program.js';
 
 /** Transfer functions by name for lookup-table ops, in the precision of the caller. */
 export type LutEval = (fn: LutFn, x: number) => number;
@@ -52,8 +52,14 @@ export class ProgramInterpreter {
     this.ticks = 0;
   }
 
+  /** called after every op with the vector it wrote (range analysis) */
+  onWrite?: (vector: number, values: Float64Array) => void;
+
   step(): void {
-    for (const o of this.program.ops) this.exec(o);
+    for (const o of this.program.ops) {
+      this.exec(o);
+      if (this.onWrite) for (const w of opOperands(o).writes) this.onWrite(w, this.vec[w]!);
+    }
     this.ticks++;
   }
 

@@ -22,6 +22,9 @@ export interface MatrixDecl {
   /** learning rate times dt of its outer-product update (0: fixed) */
   rate: number;
   noSelf: boolean;
+  /** presynaptic (columns) and postsynaptic (rows) population */
+  pre: string;
+  post: string;
 }
 
 export type PortKind = 'input' | 'target' | 'nudge';
@@ -68,6 +71,20 @@ export interface Program {
   ports: PortDecl[];
   probes: ProbeDecl[];
   ops: Op[];
+  /** set by `quantize` */
+  quant?: import('./quant.js').Quantization;
+  /** set by `map` */
+  tiling?: Tiling;
+}
+
+/** How `map` cuts populations into per-core slices and matrices into crossbar blocks. */
+export interface Tiling {
+  /** the largest slice: min(core.neurons, crossbar rows, crossbar cols) */
+  sliceSize: number;
+  /** population -> [start, end) of each slice */
+  slices: Record<string, [number, number][]>;
+  /** per matrix: its blocks, pre slice i x post slice j */
+  blocks: { i: number; j: number; pre0: number; m: number; post0: number; n: number }[][];
 }
 
 /** Every vector an op reads and writes, with the length the op requires of it. */

@@ -11,8 +11,10 @@ export interface ActivationParams {
 type Eval = (u: number, p: ActivationParams, out: Float64Array, k: number) => void;
 // `out` holds rho, rho', rho'' at k, k+1, k+2 (scratch triple, avoids allocating per neuron)
 
-const TABLE: Record<Activation, { evaluate: Eval }> = {
+// piecewiseLinear: rho'' is 0 everywhere (kinks aside); the chip needs no lookup table for it.
+const TABLE: Record<Activation, { evaluate: Eval; piecewiseLinear?: true }> = {
   hard_sigmoid: {
+    piecewiseLinear: true,
     evaluate: (u, _p, o, k) => {
       o[k] = u <= 0 ? 0 : u >= 1 ? 1 : u;
       o[k + 1] = u > 0 && u < 1 ? 1 : 0;
@@ -20,6 +22,7 @@ const TABLE: Record<Activation, { evaluate: Eval }> = {
     },
   },
   relu: {
+    piecewiseLinear: true,
     evaluate: (u, _p, o, k) => {
       o[k] = u > 0 ? u : 0;
       o[k + 1] = u > 0 ? 1 : 0;
@@ -27,6 +30,7 @@ const TABLE: Record<Activation, { evaluate: Eval }> = {
     },
   },
   clipped_relu: {
+    piecewiseLinear: true,
     evaluate: (u, p, o, k) => {
       o[k] = u <= 0 ? 0 : u >= p.clipMax ? p.clipMax : u;
       o[k + 1] = u > 0 && u < p.clipMax ? 1 : 0;
@@ -34,6 +38,7 @@ const TABLE: Record<Activation, { evaluate: Eval }> = {
     },
   },
   linear: {
+    piecewiseLinear: true,
     evaluate: (u, _p, o, k) => {
       o[k] = u;
       o[k + 1] = 1;
@@ -122,4 +127,14 @@ export function vesiclePool(a: number, d: number, rbar: number): number {
 export function activationAt(neuron: ActivationParams & { activation: Activation }, derivative: 0 | 1 | 2, u: number): number {
   TABLE[neuron.activation].evaluate(u, neuron, scratch, 0);
   return scratch[derivative];
+}
+
+/**
+ * The value of rho (derivative 0), rho' or rho'' when it does not depend on u, else undefined:
+ * rho'' of piecewise-linear functions, rho' of linear. 'identity' when rho(u) = u.
+ */
+export function constantTransfer(activation: Activation, derivative: 0 | 1 | 2): number | 'identity' | undefined {
+  if (activation === 'linear') return derivative === 0 ? 'identity' : derivative === 1 ? 1 : 0;
+  if (derivative === 2 && TABLE[activation].piecewiseLinear) return 0;
+  return undefined;
 }

@@ -18,7 +18,8 @@ import type {
   Signal,
   SignalSpec,
 } from './ir.js';
-import { problem, tryParseDuration, tryParseFrequency, type Segment } from './schema.js';
+import { problem, type Segment } from '../common/messages.js';
+import { tryParseDuration, tryParseFrequency } from './schema.js';
 
 // ---------------------------------------------------------------- the file as written
 
@@ -92,6 +93,7 @@ export interface RawNetwork {
     solver?: 'auto' | 'dense' | 'layered';
     gle?: { tau_r?: RawDuration; gamma?: number };
     relax?: number;
+    implicit_relaxation?: number;
   };
   stimulus?: {
     presentation?: RawDuration;
@@ -121,6 +123,7 @@ export const DEFAULTS = {
   solver: 'auto' as const,
   gamma: 1,
   relax: 20,
+  implicitRelaxation: 1,
   presentation: 0.1,
   phaseName: 'run',
   phaseDuration: 0.1,
@@ -202,6 +205,7 @@ export function buildNetwork(raw: RawNetwork, file: string, sourceHash: string):
     solver: d.solver ?? DEFAULTS.solver,
     gle: { tauR: duration(d.gle?.tau_r, ['dynamics', 'gle', 'tau_r'], defaultTau), gamma: d.gle?.gamma ?? DEFAULTS.gamma },
     relax: d.relax ?? DEFAULTS.relax,
+    implicitRelaxation: d.implicit_relaxation ?? DEFAULTS.implicitRelaxation,
   };
 
   const s = raw.stimulus ?? {};

@@ -89,6 +89,8 @@ export interface Dynamics {
   gle: GleParams;
   /** Newton relaxation steps of f at t = 0 (explicit/implicit), so the net starts on f = 0. */
   relax: number;
+  /** w of the implicit scheme: du/dt <- (1 - w) du/dt + w * new (1 = plain iteration) */
+  implicitRelaxation: number;
 }
 
 export type SignalSpec =

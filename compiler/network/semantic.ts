@@ -4,7 +4,8 @@
 import type { Problem } from '../common/errors.js';
 import type { Activation, Init, NetworkIR, Population, PopulationKind, Role, SignalSpec } from './ir.js';
 import { parseNudge, type RawNetwork } from './build.js';
-import { didYouMean, formatDuration, formatPath, problem, type Segment } from './schema.js';
+import { didYouMean, formatPath, problem, type Segment } from '../common/messages.js';
+import { formatDuration } from './schema.js';
 
 
 /** Which population kinds each role connects (from -> to). */

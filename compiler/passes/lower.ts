@@ -1,8 +1,11 @@
 // Pass `lower`: Network IR -> Program IR. One tick of the implicit NLA scheme (spec section 3,
 // "Implicit form") as vector operations, in the same order as the ideal model's implicit step,
-// so that the program run in f64 matches it to rounding.
+// so that the program run in f64 matches it to rounding. Time derivatives are held in units of
+// the population's time constant (tau du/dt, tau_in dr/dt): O(1) numbers a fixed-point state
+// format can hold, where du/dt in 1/s would be a hundred times larger.
 import { UserError } from '../common/errors.js';
 import { initialBias, initialWeights, projectionShape } from '../network/init.js';
+import { constantTransfer } from '../network/activations.js';
 import type { NetworkIR, Population, Projection } from '../network/ir.js';
 import type { LutFn, MatrixDecl, Op, Program, VectorDecl, VectorRole } from '../ir/program.js';
 
@@ -43,7 +46,7 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
   if (net.microcircuit)
     throw new UserError(`${net.file}: lowering microcircuit networks (interneuron populations) is not supported yet`);
   const b = new Builder();
-  const { dt, beta, tauIn } = net.dynamics;
+  const { dt, beta, tauIn, implicitRelaxation: relaxation } = net.dynamics;
   const inputs = net.populations.filter((p) => p.kind === 'input');
   const pops = net.populations.filter((p) => p.kind === 'hidden' || p.kind === 'output');
   const zeros = new Map<number, number>();
@@ -59,7 +62,7 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
     b.ports.push({ kind: 'input', population: p.name, vector: r });
     inp.set(p.name, {
       pop: p,
-      v: { r, rbar: b.vector(`${p.name}.rbar`, p.size, 'state', 0, p.name), diff: b.vector(`${p.name}.tmp.diff`, p.size, 'temp'), rdot: b.vector(`${p.name}.rdot`, p.size, 'temp', 0, p.name) },
+      v: { r, rbar: b.vector(`${p.name}.rbar`, p.size, 'state', 0, p.name), diff: b.vector(`${p.name}.tmp.diff`, p.size, 'temp', 0, p.name), rdot: b.vector(`${p.name}.rdot`, p.size, 'temp', 0, p.name) },
     });
   }
   const net_ = new Map<string, Pop>();
@@ -82,7 +85,7 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
   }
   const proj = net.projections.map((pr, i) => {
     const { rows, cols } = projectionShape(net, pr);
-    b.matrices.push({ name: pr.name, rows, cols, init: initialWeights(net, i), rate: pr.plastic ? pr.eta * dt : 0, noSelf: pr.noSelf });
+    b.matrices.push({ name: pr.name, rows, cols, init: initialWeights(net, i), rate: pr.plastic ? pr.eta * dt : 0, noSelf: pr.noSelf, pre: pr.from, post: pr.to });
     return { pr, m: b.matrices.length - 1 };
   });
   const isInput = (pr: Projection) => inputs.some((q) => q.name === pr.from);
@@ -95,19 +98,31 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
       ? proj.filter((x) => x.pr.role === 'topdown' && x.pr.to === p.name).map((x) => ({ m: x.m, x: net_.get(x.pr.from)!.v[sig], transpose: false }))
       : proj.filter((x) => x.pr.role === 'forward' && x.pr.from === p.name).map((x) => ({ m: x.m, x: net_.get(x.pr.to)!.v[sig], transpose: true }));
   const lut = (p: Population, derivative: 0 | 1 | 2): LutFn => ({ activation: p.neuron.activation, derivative, clipMax: p.neuron.clipMax, stdA: p.neuron.stdA, stdD: p.neuron.stdD });
+  const consts = new Map<string, number>();
+  const constant = (value: number, n: number) => {
+    const key = `${value}:${n}`;
+    if (!consts.has(key)) consts.set(key, value === 0 ? zero(n) : b.vector(`const.${value}x${n}`, n, 'const', value));
+    return consts.get(key)!;
+  };
+  /** dst = rho^(derivative)(u): a lookup table, or a copy where it is u or a constant */
+  const transfer = (p: Population, dst: number, u: number, derivative: 0 | 1 | 2) => {
+    const c = constantTransfer(p.neuron.activation, derivative);
+    if (c === undefined) b.emit({ op: 'lut', dst, a: u, fn: lut(p, derivative) });
+    else b.emit({ op: 'copy', dst, a: c === 'identity' ? u : constant(c, p.size) });
+  };
 
   // ---- one tick ----
   for (const { v } of inp.values()) {
     b.emit({ op: 'sub', dst: v.diff, a: v.r, b: v.rbar });
-    b.emit({ op: 'scale', dst: v.rdot, a: v.diff, k: 1 / tauIn });
+    b.emit({ op: 'copy', dst: v.rdot, a: v.diff }); // tau_in rdot = r - rbar
   }
   for (const { pop, v } of net_.values()) {
     const blocks = inBlocks(pop);
     b.sumProducts(v.winRbar, blocks.map((x) => ({ m: x.m, x: inp.get(x.pr.from)!.v.rbar, transpose: false })), v.bias ?? null, zero(pop.size));
     b.sumProducts(v.winDot, blocks.map((x) => ({ m: x.m, x: inp.get(x.pr.from)!.v.rdot, transpose: false })), null, zero(pop.size));
-    b.emit({ op: 'lut', dst: v.rbar, a: v.u, fn: lut(pop, 0) });
-    b.emit({ op: 'lut', dst: v.d1, a: v.u, fn: lut(pop, 1) });
-    b.emit({ op: 'lut', dst: v.d2, a: v.u, fn: lut(pop, 2) });
+    transfer(pop, v.rbar, v.u, 0);
+    transfer(pop, v.d1, v.u, 1);
+    transfer(pop, v.d2, v.u, 2);
   }
   const netTerms = (pop: Population, sig: string) => netInto(pop).map((x) => ({ m: x.m, x: net_.get(x.pr.from)!.v[sig], transpose: false }));
   for (const { pop, v } of net_.values()) {
@@ -119,9 +134,9 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
   for (const { pop, v } of net_.values()) {
     const tau = pop.neuron.tau;
     b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.udot });
-    b.emit({ op: 'axpy', dst: v.rp, a: v.rbar, k: tau, b: v.t1 });
-    b.emit({ op: 'axpy', dst: v.ut, a: v.u, k: tau, b: v.udot });
-    b.emit({ op: 'axpy', dst: v.rinP, a: v.winRbar, k: tau, b: v.winDot });
+    b.emit({ op: 'axpy', dst: v.rp, a: v.rbar, k: 1, b: v.t1 });
+    b.emit({ op: 'axpy', dst: v.ut, a: v.u, k: 1, b: v.udot });
+    b.emit({ op: 'axpy', dst: v.rinP, a: v.winRbar, k: tau / tauIn, b: v.winDot });
   }
   for (const { pop, v } of net_.values()) {
     b.sumProducts(v.wrp, netTerms(pop, 'rp'), null, zero(pop.size));
@@ -135,7 +150,7 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
     b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.fm });
     b.emit({ op: 'mul', dst: v.t2, a: v.d2, b: v.udot });
     b.emit({ op: 'mul', dst: v.t2, a: v.t2, b: v.fem });
-    b.emit({ op: 'axpy', dst: v.e, a: v.t1, k: tau, b: v.t2 });
+    b.emit({ op: 'axpy', dst: v.e, a: v.t1, k: 1, b: v.t2 });
     if (pop.kind === 'output') {
       b.emit({ op: 'sub', dst: v.t3, a: v.target, b: v.targetPrev });
       b.emit({ op: 'axpy', dst: v.t3, a: v.target, k: tau / dt, b: v.t3 });
@@ -147,7 +162,12 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
     b.emit({ op: 'add', dst: v.drive, a: v.rinP, b: v.wrp });
     b.emit({ op: 'add', dst: v.drive, a: v.drive, b: v.e });
     b.emit({ op: 'sub', dst: v.t1, a: v.drive, b: v.u });
-    b.emit({ op: 'scale', dst: v.udot, a: v.t1, k: 1 / tau });
+    if (relaxation === 1) b.emit({ op: 'copy', dst: v.udot, a: v.t1 });
+    else {
+      // under-relaxed: udot += w (new - udot)
+      b.emit({ op: 'sub', dst: v.t2, a: v.t1, b: v.udot });
+      b.emit({ op: 'axpy', dst: v.udot, a: v.udot, k: relaxation, b: v.t2 });
+    }
   }
   // rt-DeEP plasticity, from the errors of this tick, before the state moves
   for (const x of proj) {
@@ -161,11 +181,11 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
     const into = proj.find((x) => x.pr.to === pop.name && x.pr.role === 'forward' && x.pr.plastic);
     if (into && into.pr.eta !== 0) b.emit({ op: 'outer_bias', dst: v.bias, a: v.em, rate: into.pr.eta * dt });
   }
-  for (const { v } of net_.values()) {
-    b.emit({ op: 'axpy', dst: v.u, a: v.u, k: dt, b: v.udot });
+  for (const { pop, v } of net_.values()) {
+    b.emit({ op: 'axpy', dst: v.u, a: v.u, k: dt / pop.neuron.tau, b: v.udot });
     if (v.targetPrev !== undefined) b.emit({ op: 'copy', dst: v.targetPrev, a: v.target });
   }
-  for (const { v } of inp.values()) b.emit({ op: 'axpy', dst: v.rbar, a: v.rbar, k: dt, b: v.rdot });
+  for (const { v } of inp.values()) b.emit({ op: 'axpy', dst: v.rbar, a: v.rbar, k: dt / tauIn, b: v.rdot });
 
   const probes: Program['probes'] = [];
   for (const [name, { v }] of [...inp, ...net_]) {
@@ -175,4 +195,5 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
 }
 
 /** probe signal -> the program vector that holds it (rbar on inputs is the low-pass rate) */
-const PROBE_SIGNALS: Record<string, string> = { u: 'u', udot: 'udot', rbar: 'rbar', em: 'em', target: 'target' };
+// udot is held as tau * du/dt (see the header) and is not offered as a probe
+const PROBE_SIGNALS: Record<string, string> = { u: 'u', rbar: 'rbar', em: 'em', target: 'target' };

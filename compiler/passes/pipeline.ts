@@ -1,31 +1,58 @@
-// The compiler pipeline: named pure passes in one visible list, the Program IR validated after
-// each. Later passes (quantize, map, place_route, schedule, encode) append here.
+// The compiler pipeline: named pure passes in one visible list, the IR validated after each.
+//   lower       Network IR -> Program IR (one tick of the implicit scheme as vector ops)
+//   quantize    Program -> Program + fixed-point formats and scales (range analysis)
+//   map         Program -> Program + slices and crossbar blocks
+//   place_route Program -> Machine (cores, routes with delays, per-core tasks)
+//   schedule    Machine -> Machine + task order, barriers, addresses
+//   encode      Machine -> Image (instructions, weight codes, tables, maps)
 import type { NetworkIR } from '../network/ir.js';
+import type { HwSpec } from '../hwspec/index.js';
 import { validateProgram, type Program } from '../ir/program.js';
+import { validateMachine, type Machine } from '../ir/machine.js';
 import { lower } from './lower.js';
+import { map } from './map.js';
+import { placeRoute, type PlaceOptions } from './place-route.js';
+import { schedule } from './schedule.js';
 
 export interface PipelineOptions {
   scheme?: string;
   /** called with each pass's name and output (for --dump-after) */
-  onPass?: (name: string, program: Program) => void;
+  onPass?: (name: string, ir: Program | Machine) => void;
 }
 
-export interface Pass {
-  name: string;
-  run: (program: Program, net: NetworkIR) => Program;
-}
+export const PASS_NAMES = ['lower', 'quantize', 'map', 'place_route', 'schedule', 'encode'] as const;
+export type PassName = (typeof PASS_NAMES)[number];
 
-/** Passes after `lower`, in order. */
-export const PASSES: Pass[] = [];
-
+/** lower only: the program the f64 interpreter checks against the ideal model */
 export function compileProgram(net: NetworkIR, opts: PipelineOptions = {}): Program {
-  let program = lower(net, { scheme: opts.scheme });
+  const program = lower(net, { scheme: opts.scheme });
   validateProgram(program, 'lower');
   opts.onPass?.('lower', program);
-  for (const pass of PASSES) {
-    program = pass.run(program, net);
-    validateProgram(program, pass.name);
-    opts.onPass?.(pass.name, program);
-  }
   return program;
+}
+
+export interface MachineOptions extends PipelineOptions, PlaceOptions {
+  /** applied between lower and map (quantize) */
+  annotate?: (program: Program) => Program;
+}
+
+/** lower, (quantize), map, place_route, schedule. The chip runs the implicit form whatever
+ * scheme the network file names for the ideal model. */
+export function compileMachine(net: NetworkIR, spec: HwSpec, opts: MachineOptions = {}): Machine {
+  let program = compileProgram(net, { ...opts, scheme: opts.scheme ?? 'implicit' });
+  if (opts.annotate) {
+    program = opts.annotate(program);
+    validateProgram(program, 'quantize');
+    opts.onPass?.('quantize', program);
+  }
+  program = map(program, spec);
+  validateProgram(program, 'map');
+  opts.onPass?.('map', program);
+  let machine = placeRoute(program, spec, opts);
+  validateMachine(machine, 'place_route');
+  opts.onPass?.('place_route', machine);
+  machine = schedule(machine, spec);
+  validateMachine(machine, 'schedule');
+  opts.onPass?.('schedule', machine);
+  return machine;
 }

@@ -196,10 +196,12 @@ export function implicitIteration(st: NetState): void {
   for (let i = 0; i < n; i++) m[i] = ut[i] - rinP[i] - wrp[i];
   st.fbMv(m, fm);
   const fem = st.tmp[7];
+  const w = st.net.dynamics.implicitRelaxation;
   for (let i = 0; i < n; i++) {
     const ustarDot = (st.uStar[i] - st.uStarPrev[i]) / dt;
     const e = st.d1[i] * fm[i] + tau[i] * st.d2[i] * udot[i] * fem[i] + beta * st.nudge[i] * (st.uStar[i] + tau[i] * ustarDot - ut[i]);
-    udot[i] = (-u[i] + rinP[i] + wrp[i] + e) / tau[i];
+    const next = (-u[i] + rinP[i] + wrp[i] + e) / tau[i];
+    udot[i] = w === 1 ? next : udot[i] + w * (next - udot[i]);
   }
 }
 

@@ -2,8 +2,8 @@
 // the exact path inside it and a fix.
 import { readdirSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { FileProblemsError } from '../../compiler/common/errors.js';
 import { loadNetwork } from '../../compiler/network/index.js';
+import { problemsOf } from '../helpers/problems.js';
 
 const DIR = 'tests/network/fixtures/bad';
 
@@ -152,14 +152,7 @@ describe('malformed network files', () => {
 
   test.each(Object.entries(CASES))('%s', (name, expected) => {
     const file = `${DIR}/${name}`;
-    let err: unknown;
-    try {
-      loadNetwork(file);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(FileProblemsError);
-    const { problems, file: named, message } = err as FileProblemsError;
+    const { problems, file: named, message } = problemsOf(() => loadNetwork(file));
     expect(named).toBe(file);
     // All problems, each matched once, in the order of the file.
     expect(problems.map((p) => p.path)).toEqual(expected.map(([path]) => path));

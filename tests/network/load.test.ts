@@ -51,6 +51,7 @@ describe('good network files', () => {
         solver: 'auto',
         gle: { tauR: 0.01, gamma: 1 },
         relax: 20,
+        implicitRelaxation: 1,
       },
       stimulus: {
         inputs: { in: { kind: 'random_steps', period: 0.1, low: 0, high: 1, seed: 1 } },
@@ -86,6 +87,7 @@ describe('good network files', () => {
       solver: 'auto',
       gle: { tauR: 0.01, gamma: 1 },
       relax: 20,
+      implicitRelaxation: 1,
     });
     const [input, h1, out] = ir.populations;
     expect(input!.neuron).toEqual(DEFAULT_NEURON);
@@ -179,13 +181,13 @@ describe('good network files', () => {
 
 describe('loading errors that are not about the content', () => {
   test('a missing file names the file', () => {
-    const err = catchProblems(() => loadNetwork('tests/network/fixtures/nope.yaml'));
+    const err = problemsOf(() => loadNetwork('tests/network/fixtures/nope.yaml'));
     expect(err.file).toBe('tests/network/fixtures/nope.yaml');
     expect(err.problems).toEqual([{ path: '', message: 'file not found', fix: expect.stringContaining('check the path') }]);
   });
 
   test('a directory is not a network file', () => {
-    const err = catchProblems(() => loadNetwork('tests/network/fixtures'));
+    const err = problemsOf(() => loadNetwork('tests/network/fixtures'));
     expect(err.problems[0]!.message).toMatch(/directory/);
   });
 });
@@ -215,13 +217,3 @@ describe('durations and frequencies', () => {
     expect(() => parseFrequency('5 rpm')).toThrow(UserError);
   });
 });
-
-function catchProblems(f: () => unknown): FileProblemsError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof FileProblemsError) return e;
-    throw e;
-  }
-  throw new Error('expected a FileProblemsError');
-}

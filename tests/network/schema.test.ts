@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { ACTIVATIONS, POPULATION_KINDS, ROLES, SCHEMES, SIGNALS, networkSchema, parseNetwork } from '../../compiler/network/index.js';
+import { undescribedProperties, walkSchema } from '../helpers/schema.js';
 
 interface Node {
   [key: string]: unknown;
@@ -13,19 +14,9 @@ const schema = networkSchema as Node;
 const defs = schema.definitions!;
 const prop = (def: string, name: string): Node => defs[def]!.properties![name]!;
 
-/** Every schema node (skipping `if` conditions), with its location. */
-function* walk(node: unknown, at: string): Generator<[string, Node]> {
-  if (typeof node !== 'object' || node === null) return;
-  if (Array.isArray(node)) return;
-  const n = node as Node;
-  yield [at, n];
-  for (const [k, v] of Object.entries(n)) {
-    if (k === 'if' || k === 'examples' || k === 'default' || k === 'enum' || k === 'const') continue;
-    if (k === 'properties' || k === 'definitions') for (const [name, sub] of Object.entries(v as object)) yield* walk(sub, `${at}/${k}/${name}`);
-    else if (k === 'allOf') for (const [i, sub] of (v as unknown[]).entries()) yield* walk(sub, `${at}/allOf/${i}`);
-    else yield* walk(v, `${at}/${k}`);
-  }
-}
+/** Schema keys whose values are no fields: conditions and values. */
+const NOT_FIELDS = ['if', 'examples', 'default', 'enum', 'const'];
+const walk = (node: unknown): Generator<[string, Node]> => walkSchema<Node>(node, NOT_FIELDS);
 
 describe('network.schema.json', () => {
   test('enums are the constants of ir.ts', () => {
@@ -39,16 +30,12 @@ describe('network.schema.json', () => {
   });
 
   test('every property has a description', () => {
-    const missing: string[] = [];
-    for (const [at, node] of walk(schema, '#')) {
-      for (const [name, p] of Object.entries(node.properties ?? {})) if (typeof p.description !== 'string' || !p.description) missing.push(`${at}/properties/${name}`);
-    }
-    expect(missing).toEqual([]);
+    expect(undescribedProperties(schema, NOT_FIELDS)).toEqual([]);
   });
 
   test('every object with fields is closed (additionalProperties: false)', () => {
     const open: string[] = [];
-    for (const [at, node] of walk(schema, '#')) if (node.properties && node.additionalProperties !== false) open.push(at);
+    for (const [at, node] of walk(schema)) if (node.properties && node.additionalProperties !== false) open.push(at);
     expect(open).toEqual([]);
   });
 
@@ -79,7 +66,7 @@ describe('docs/network-format.md', () => {
   test('every field of the schema is documented', () => {
     const doc = readFileSync('docs/network-format.md', 'utf8');
     const undocumented: string[] = [];
-    for (const [, node] of walk(schema, '#')) {
+    for (const [, node] of walk(schema)) {
       for (const name of Object.keys(node.properties ?? {})) if (name !== '$schema' && !doc.includes(`\`${name}\``)) undocumented.push(name);
     }
     expect([...new Set(undocumented)]).toEqual([]);

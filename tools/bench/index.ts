@@ -1,13 +1,15 @@
-// `npm run bench`: prints figures (never pass/fail). Sections: kernels, ideal model, chain.
+// `npm run bench`: prints figures (never pass/fail). Sections: kernels, ideal model, chain, compile.
 // Pass section names to run only some: `npm run bench -- ideal chain`.
 import { cpus } from 'node:os';
 import { benchKernels } from './kernels.js';
 import { benchChain, benchIdealMnist } from './ideal.js';
+import { benchCompile } from './compile.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
   kernels: benchKernels,
   ideal: async () => [await benchIdealMnist('wasm'), await benchIdealMnist('js')],
   chain: benchChain,
+  compile: benchCompile,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

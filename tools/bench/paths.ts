@@ -1,17 +1,6 @@
-// Locate the package root (the folder with package.json) from the sources or from dist/.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the nla package root');
-    dir = up;
-  }
-  return dir;
-}
+// Paths of the shipped examples, relative to the package root (from the sources or from dist/).
+import { join } from 'node:path';
+import { packageRoot } from '../../compiler/common/package-root.js';
 
 export function examplePath(name: string): string {
   return join(packageRoot(), 'examples', name);

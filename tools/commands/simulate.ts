@@ -9,6 +9,7 @@ import { mnistSplit } from '../../emulator/stimulus/mnist.js';
 import { traceToCsv, traceToJson, type Trace } from '../../emulator/trace.js';
 import { writeFileAtomic } from '../io.js';
 import { progressBar } from '../progress.js';
+import { parseCount } from './flags.js';
 
 interface SimulateFlags {
   duration?: string;
@@ -41,7 +42,7 @@ export function registerSimulate(program: Command): void {
     .option('--json', 'machine-readable output on stdout')
     .option('--quiet', 'no progress bar')
     .action(async (file: string, flags: SimulateFlags) => {
-      const net = loadNetwork(file, flags.seed !== undefined ? { seed: parseInteger(flags.seed, '--seed') } : {});
+      const net = loadNetwork(file, flags.seed !== undefined ? { seed: parseCount(flags.seed, '--seed') } : {});
       const scheme = flags.scheme as Scheme | undefined;
       if (scheme && !SCHEMES.includes(scheme)) throw new UserError(`--scheme: unknown scheme '${scheme}'. Use one of ${SCHEMES.join(', ')}`);
       const solver = flags.solver as 'auto' | 'dense' | 'layered' | undefined;
@@ -50,7 +51,7 @@ export function registerSimulate(program: Command): void {
       const model = await createIdealModel(net, { scheme, solver, kernels: flags.kernels });
       const { probes, weights } = parseRecord(net, flags.record);
       const duration = flags.duration !== undefined ? parseDurationFlag(flags.duration) : undefined;
-      const steps = flags.steps !== undefined ? parseInteger(flags.steps, '--steps') : undefined;
+      const steps = flags.steps !== undefined ? parseCount(flags.steps, '--steps') : undefined;
       const bar = progressBar(!flags.quiet && !flags.json, 'simulate');
       const t0 = performance.now();
       let trace: Trace;
@@ -60,7 +61,7 @@ export function registerSimulate(program: Command): void {
           steps,
           record: probes,
           recordWeights: weights,
-          every: parseInteger(flags.every ?? '1', '--every'),
+          every: parseCount(flags.every ?? '1', '--every'),
           onProgress: bar.update,
           meta: {
             network: net.name,
@@ -105,10 +106,6 @@ export function registerSimulate(program: Command): void {
     });
 }
 
-function parseInteger(s: string, flag: string): number {
-  if (!/^\d+$/.test(s)) throw new UserError(`${flag}: expected a non-negative integer, got '${s}'`);
-  return Number(s);
-}
 
 function parseDurationFlag(s: string): number {
   try {

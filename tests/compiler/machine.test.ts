@@ -1,0 +1,67 @@
+// map, place_route and schedule keep the arithmetic: the Machine IR run in f64 (per core, level by
+// level, through routes) equals the Program IR run in f64, on the presets and on a small chip
+// that forces tiling, partial sums across cores and many routes.
+import { describe, expect, it } from 'vitest';
+import { activationAt, loadNetwork, type NetworkIR } from '../../compiler/network/index.js';
+import { loadHwSpec, type HwSpec } from '../../compiler/hwspec/index.js';
+import { ProgramInterpreter } from '../../compiler/ir/interpret.js';
+import { MachineInterpreter } from '../../compiler/ir/interpret-machine.js';
+import { compileMachine } from '../../compiler/passes/pipeline.js';
+import { examplePath } from '../../tools/bench/paths.js';
+import { stimulusDriver } from '../helpers/drive.js';
+
+const lutEval = (fn: Parameters<typeof activationAt>[0], x: number) => activationAt(fn, (fn as { derivative: 0 | 1 | 2 }).derivative, x);
+
+/** a default-like chip with 16-neuron cores and 16 x 16 crossbars */
+function tinyChip(): HwSpec {
+  const s = structuredClone(loadHwSpec('default'));
+  s.core = { ...s.core, neurons: 16, crossbar: { rows: 16, cols: 16 } };
+  s.timing = { ...s.timing, acceleration: 1 };
+  return s;
+}
+
+function maxDeviation(net: NetworkIR, spec: HwSpec, steps: number): number {
+  const machine = compileMachine(net, spec);
+  const prog = new ProgramInterpreter(machine.program, lutEval);
+  const mach = new MachineInterpreter(machine, lutEval);
+  const place = stimulusDriver(net, [prog, mach]);
+  let worst = 0;
+  for (const p of net.populations) {
+    if (p.kind === 'input') continue;
+  }
+  const pops = net.populations.filter((p) => p.kind !== 'input');
+  const a = new Float64Array(1024);
+  const b = new Float64Array(1024);
+  for (let k = 0; k < steps; k++) {
+    place(k);
+    prog.step();
+    mach.step();
+    for (const p of pops) {
+      prog.probe(p.name, 'u', a.subarray(0, p.size));
+      mach.probe(p.name, 'u', b.subarray(0, p.size));
+      for (let i = 0; i < p.size; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    }
+  }
+  return worst;
+}
+
+describe('map, place_route, schedule: the machine program in f64 equals the lowered program', () => {
+  it('chain on the default preset (one core)', () => {
+    const net = loadNetwork(examplePath('chain.yaml'));
+    const m = compileMachine(net, loadHwSpec('default'));
+    expect(m.cores).toBe(1);
+    expect(maxDeviation(net, loadHwSpec('default'), 300)).toBeLessThan(1e-12);
+  });
+  it('recurrent net on a chip of 16 x 16 crossbars (tiles, partial sums, routes)', () => {
+    const net = loadNetwork(examplePath('recurrent.yaml'));
+    const spec = tinyChip();
+    const m = compileMachine(net, spec);
+    expect(m.cores).toBeGreaterThan(10);
+    expect(m.routes.length).toBeGreaterThan(20);
+    expect(maxDeviation(net, spec, 300)).toBeLessThan(1e-11);
+  });
+  it('MNIST net on the default preset', () => {
+    const net = loadNetwork(examplePath('mnist.yaml'));
+    expect(maxDeviation(net, loadHwSpec('default'), 30)).toBeLessThan(1e-11);
+  }, 60000);
+});
