@@ -39,6 +39,11 @@ export function saveImage(path: string, image: Image): Uint8Array {
 
 /** Reads and checks the image at `path`. */
 export function loadImage(path: string): Image {
+  return loadImageWithBytes(path).image;
+}
+
+/** Reads and checks the image at `path`; also returns its bytes (for its hash). */
+export function loadImageWithBytes(path: string): { image: Image; bytes: Uint8Array } {
   let bytes: Uint8Array;
   try {
     const size = statSync(path).size;
@@ -50,7 +55,7 @@ export function loadImage(path: string): Image {
     if (e instanceof FileProblemsError) throw e;
     throw new FileProblemsError(path, [fsProblem(e as NodeJS.ErrnoException, 'read')]);
   }
-  return readImage(bytes, path);
+  return { image: readImage(bytes, path), bytes };
 }
 
 function fsProblem(e: NodeJS.ErrnoException, verb: 'read' | 'written'): { path: string; message: string; fix: string } {

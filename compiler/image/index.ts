@@ -4,7 +4,7 @@
 export * from './types.js';
 export { writeImage } from './write.js';
 export { readImage } from './read.js';
-export { saveImage, loadImage } from './file.js';
+export { saveImage, loadImage, loadImageWithBytes } from './file.js';
 import { sha256Hex } from './hash.js';
 
 /** sha-256 (64 lower-case hex digits) of an image's bytes: its identity in reports and traces. */

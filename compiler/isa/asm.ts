@@ -3,7 +3,7 @@
 // target may also be a label). A file holds one section per core (`.core N`), labels (`name:`) and
 // comments (`;` to the end of the line).
 import { FileProblemsError } from '../common/errors.js';
-import { closest } from '../network/schema.js';
+import { closest } from '../common/messages.js';
 import { checkInstr, didYouMeanMnemonic, fieldValueProblem, wordOffsets } from './codec.js';
 import {
   type FieldSpec,

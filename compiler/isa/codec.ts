@@ -1,7 +1,7 @@
 // Binary encoding of instructions, derived from the table (no per-instruction code).
 // An instruction of n words is the integer sum(word[k] << 64k); programs are word arrays,
 // little-endian bytes in images.
-import { closest } from '../network/schema.js';
+import { closest } from '../common/messages.js';
 import { IsaError } from './errors.js';
 import {
   ENCODING,

@@ -6,9 +6,8 @@ import { ProgramInterpreter } from '../../compiler/ir/interpret.js';
 import { validateProgram } from '../../compiler/ir/program.js';
 import { compileProgram } from '../../compiler/passes/pipeline.js';
 import { createIdealModel } from '../../emulator/ideal/index.js';
-import { createSignal } from '../../emulator/stimulus/signals.js';
-import { mnistSplit } from '../../emulator/stimulus/mnist.js';
 import { examplePath } from '../../tools/bench/paths.js';
+import { stimulusDriver } from '../helpers/drive.js';
 
 const lutEval = (fn: Parameters<typeof activationAt>[0], x: number) => activationAt(fn, (fn as { derivative: 0 | 1 | 2 }).derivative, x);
 
@@ -17,34 +16,7 @@ async function maxDeviation(net: NetworkIR, steps: number, idealScheme: 'implici
   const ideal = await createIdealModel(net, { scheme: idealScheme, kernels: 'js' });
   const program = compileProgram(net, { scheme: 'implicit' });
   const lowered = new ProgramInterpreter(program, lutEval);
-  const ctx = { presentation: net.stimulus.presentation, dataset: mnistSplit, where: net.file };
-  const size = (name: string) => net.populations.find((p) => p.name === name)!.size;
-  const ins = Object.entries(net.stimulus.inputs).map(([name, spec]) => ({ name, src: createSignal(spec, size(name), 'input', ctx), v: new Float64Array(size(name)) }));
-  const outs = net.populations
-    .filter((p) => p.kind === 'output')
-    .map((p) => {
-      const spec = net.stimulus.targets[p.name];
-      return { name: p.name, src: spec ? createSignal(spec, p.size, 'target', ctx) : null, v: new Float64Array(p.size) };
-    });
-  let phaseEnd = 0;
-  let phase = -1;
-  const place = (k: number) => {
-    while (k * net.dynamics.dt >= phaseEnd - 1e-12 && phase + 1 < net.phases.length) phaseEnd += net.phases[++phase].duration;
-    for (const x of ins) {
-      x.src.fill(k * net.dynamics.dt, x.v);
-      ideal.setInput(x.name, x.v);
-      lowered.setInput(x.name, x.v);
-    }
-    for (const y of outs) {
-      if (y.src) y.src.fill(k * net.dynamics.dt, y.v);
-      const mask = new Float64Array(y.v.length);
-      for (const sel of net.phases[phase].nudge) if (sel.population === y.name) mask.fill(1, sel.start, sel.end);
-      ideal.setTarget(y.name, y.v, mask);
-      lowered.setTarget(y.name, y.v, mask);
-    }
-    ideal.setPlastic(net.phases[phase].plastic);
-    lowered.setPlastic(net.phases[phase].plastic);
-  };
+  const place = stimulusDriver(net, [ideal, lowered]);
   place(0);
   ideal.start();
   // start the program from the ideal model's settled state

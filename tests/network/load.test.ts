@@ -2,8 +2,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { FileProblemsError, UserError } from '../../compiler/common/errors.js';
+import { UserError } from '../../compiler/common/errors.js';
 import { loadNetwork, parseDuration, parseFrequency, parseNetwork, type NetworkIR, type NeuronModel } from '../../compiler/network/index.js';
+import { problemsOf } from '../helpers/problems.js';
 
 const good = (name: string): string => `tests/network/fixtures/good/${name}`;
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path, 'utf8')).digest('hex');

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../compiler/common/errors.js';
 import { canonicalJson, hwSpecHash, loadHwSpec, parseHwSpec } from '../../compiler/hwspec/index.js';
-import { IMAGE_FORMAT_VERSION, imageHash, loadImage, writeImage, type Image } from '../../compiler/image/index.js';
+import { IMAGE_FORMAT_VERSION, imageHash, loadImage, loadImageWithBytes, writeImage, type Image } from '../../compiler/image/index.js';
 import { assemble, encodeProgram } from '../../compiler/isa/index.js';
 import { imageResources, resourcesText } from '../compile/resources.js';
 import { writeFileAtomic } from '../io.js';
@@ -32,8 +32,7 @@ export function registerImageCommands(program: Command): void {
     .argument('<image>', 'image file (.nlaimg)')
     .option('--json', 'machine-readable output')
     .action((file: string, flags: { json?: boolean }) => {
-      const bytes = readFileSync(file);
-      const image = loadImage(file);
+      const { image, bytes } = loadImageWithBytes(file);
       const spec = specOf(image, file);
       const resources = imageResources(image, spec);
       const summary = {
