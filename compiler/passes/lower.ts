@@ -9,7 +9,7 @@ import { constantTransfer } from '../network/activations.js';
 import type { NetworkIR, Population, Projection } from '../network/ir.js';
 import type { LutFn, MatrixDecl, Op, Program, VectorDecl, VectorRole } from '../ir/program.js';
 
-export const LOWERED_SCHEMES = ['implicit'] as const;
+export const LOWERED_SCHEMES = ['implicit', 'le'] as const;
 
 interface Pop {
   pop: Population;
@@ -41,8 +41,8 @@ class Builder {
 
 export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
   const scheme = opts.scheme ?? net.dynamics.scheme;
-  if (scheme !== 'implicit')
-    throw new UserError(`${net.file}: dynamics.scheme: the chip runs the implicit form; lowering '${scheme}' is not supported yet. Use scheme: implicit (or --scheme implicit)`);
+  if (!(LOWERED_SCHEMES as readonly string[]).includes(scheme))
+    throw new UserError(`${net.file}: dynamics.scheme: the chip runs the implicit form or Latent Equilibrium; lowering '${scheme}' is not supported. Use scheme: implicit or le (or --scheme)`);
   if (net.microcircuit)
     throw new UserError(`${net.file}: lowering microcircuit networks (interneuron populations) is not supported yet`);
   const b = new Builder();
@@ -66,7 +66,10 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
     });
   }
   const net_ = new Map<string, Pop>();
-  const temps = ['winRbar', 'winDot', 'rbar', 'd1', 'd2', 'wrb', 'em', 'fem', 'rp', 'ut', 'rinP', 'wrp', 'm', 'fm', 'e', 't1', 't2', 'drive'];
+  const temps =
+    scheme === 'le'
+      ? ['winRbar', 'winDot', 'rbar', 'd1', 'wrb', 'em', 'rinP', 'fm', 'eb', 't1']
+      : ['winRbar', 'winDot', 'rbar', 'd1', 'd2', 'wrb', 'em', 'fem', 'rp', 'ut', 'rinP', 'wrp', 'm', 'fm', 'e', 't1', 't2', 'drive'];
   for (const p of pops) {
     const v: Record<string, number> = {
       u: b.vector(`${p.name}.u`, p.size, 'state', 0, p.name),
@@ -74,10 +77,12 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
     };
     for (const t of temps) v[t] = b.vector(`${p.name}.${t}`, p.size, 'temp', 0, p.name);
     if (p.neuron.bias) v.bias = b.vector(`${p.name}.bias`, p.size, 'param', initialBias(net, net.populations.indexOf(p)), p.name);
+    // LE: the prospective voltage and the drive of the previous step (see leTick)
+    if (scheme === 'le') v.drivePrev = b.vector(`${p.name}.drivePrev`, p.size, 'state', 0, p.name);
     if (p.kind === 'output') {
       v.target = b.vector(`${p.name}.target`, p.size, 'port', 0, p.name);
       v.nudge = b.vector(`${p.name}.nudge`, p.size, 'port', 0, p.name);
-      v.targetPrev = b.vector(`${p.name}.targetPrev`, p.size, 'state', 0, p.name);
+      if (scheme !== 'le') v.targetPrev = b.vector(`${p.name}.targetPrev`, p.size, 'state', 0, p.name);
       v.t3 = b.vector(`${p.name}.t3`, p.size, 'temp', 0, p.name);
       b.ports.push({ kind: 'target', population: p.name, vector: v.target }, { kind: 'nudge', population: p.name, vector: v.nudge });
     }
@@ -116,70 +121,112 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
     b.emit({ op: 'sub', dst: v.diff, a: v.r, b: v.rbar });
     b.emit({ op: 'copy', dst: v.rdot, a: v.diff }); // tau_in rdot = r - rbar
   }
-  for (const { pop, v } of net_.values()) {
+  const inputProducts = (pop: Population, v: Record<string, number>) => {
     const blocks = inBlocks(pop);
     b.sumProducts(v.winRbar, blocks.map((x) => ({ m: x.m, x: inp.get(x.pr.from)!.v.rbar, transpose: false })), v.bias ?? null, zero(pop.size));
     b.sumProducts(v.winDot, blocks.map((x) => ({ m: x.m, x: inp.get(x.pr.from)!.v.rdot, transpose: false })), null, zero(pop.size));
-    transfer(pop, v.rbar, v.u, 0);
-    transfer(pop, v.d1, v.u, 1);
-    transfer(pop, v.d2, v.u, 2);
-  }
+  };
   const netTerms = (pop: Population, sig: string) => netInto(pop).map((x) => ({ m: x.m, x: net_.get(x.pr.from)!.v[sig], transpose: false }));
-  for (const { pop, v } of net_.values()) {
-    b.sumProducts(v.wrb, netTerms(pop, 'rbar'), null, zero(pop.size));
-    b.emit({ op: 'sub', dst: v.t1, a: v.u, b: v.winRbar });
-    b.emit({ op: 'sub', dst: v.em, a: v.t1, b: v.wrb });
-  }
-  for (const { pop, v } of net_.values()) b.sumProducts(v.fem, fbInto(pop, 'em'), null, zero(pop.size));
-  for (const { pop, v } of net_.values()) {
-    const tau = pop.neuron.tau;
-    b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.udot });
-    b.emit({ op: 'axpy', dst: v.rp, a: v.rbar, k: 1, b: v.t1 });
-    b.emit({ op: 'axpy', dst: v.ut, a: v.u, k: 1, b: v.udot });
-    b.emit({ op: 'axpy', dst: v.rinP, a: v.winRbar, k: tau / tauIn, b: v.winDot });
-  }
-  for (const { pop, v } of net_.values()) {
-    b.sumProducts(v.wrp, netTerms(pop, 'rp'), null, zero(pop.size));
-    b.emit({ op: 'sub', dst: v.t1, a: v.ut, b: v.rinP });
-    b.emit({ op: 'sub', dst: v.m, a: v.t1, b: v.wrp });
-  }
-  for (const { pop, v } of net_.values()) b.sumProducts(v.fm, fbInto(pop, 'm'), null, zero(pop.size));
-  for (const { pop, v } of net_.values()) {
-    const tau = pop.neuron.tau;
-    // e = d1 fm + tau d2 udot fem + beta P ((u* + tau du*/dt) - ut)
-    b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.fm });
-    b.emit({ op: 'mul', dst: v.t2, a: v.d2, b: v.udot });
-    b.emit({ op: 'mul', dst: v.t2, a: v.t2, b: v.fem });
-    b.emit({ op: 'axpy', dst: v.e, a: v.t1, k: 1, b: v.t2 });
-    if (pop.kind === 'output') {
-      b.emit({ op: 'sub', dst: v.t3, a: v.target, b: v.targetPrev });
-      b.emit({ op: 'axpy', dst: v.t3, a: v.target, k: tau / dt, b: v.t3 });
-      b.emit({ op: 'sub', dst: v.t3, a: v.t3, b: v.ut });
-      b.emit({ op: 'mul', dst: v.t3, a: v.nudge, b: v.t3 });
-      b.emit({ op: 'axpy', dst: v.e, a: v.e, k: beta, b: v.t3 });
+  if (scheme === 'le') leTick();
+  else implicitTick();
+
+  /** spec section 3, implicit form: prospective rates and errors from the previous step's udot */
+  function implicitTick(): void {
+    for (const { pop, v } of net_.values()) {
+      inputProducts(pop, v);
+      transfer(pop, v.rbar, v.u, 0);
+      transfer(pop, v.d1, v.u, 1);
+      transfer(pop, v.d2, v.u, 2);
     }
-    // tau udot = -u + rinP + wrp + e
-    b.emit({ op: 'add', dst: v.drive, a: v.rinP, b: v.wrp });
-    b.emit({ op: 'add', dst: v.drive, a: v.drive, b: v.e });
-    b.emit({ op: 'sub', dst: v.t1, a: v.drive, b: v.u });
-    if (relaxation === 1) b.emit({ op: 'copy', dst: v.udot, a: v.t1 });
-    else {
-      // under-relaxed: udot += w (new - udot)
-      b.emit({ op: 'sub', dst: v.t2, a: v.t1, b: v.udot });
-      b.emit({ op: 'axpy', dst: v.udot, a: v.udot, k: relaxation, b: v.t2 });
+    for (const { pop, v } of net_.values()) {
+      b.sumProducts(v.wrb, netTerms(pop, 'rbar'), null, zero(pop.size));
+      b.emit({ op: 'sub', dst: v.t1, a: v.u, b: v.winRbar });
+      b.emit({ op: 'sub', dst: v.em, a: v.t1, b: v.wrb });
+    }
+    for (const { pop, v } of net_.values()) b.sumProducts(v.fem, fbInto(pop, 'em'), null, zero(pop.size));
+    for (const { pop, v } of net_.values()) {
+      const tau = pop.neuron.tau;
+      b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.udot });
+      b.emit({ op: 'axpy', dst: v.rp, a: v.rbar, k: 1, b: v.t1 });
+      b.emit({ op: 'axpy', dst: v.ut, a: v.u, k: 1, b: v.udot });
+      b.emit({ op: 'axpy', dst: v.rinP, a: v.winRbar, k: tau / tauIn, b: v.winDot });
+    }
+    for (const { pop, v } of net_.values()) {
+      b.sumProducts(v.wrp, netTerms(pop, 'rp'), null, zero(pop.size));
+      b.emit({ op: 'sub', dst: v.t1, a: v.ut, b: v.rinP });
+      b.emit({ op: 'sub', dst: v.m, a: v.t1, b: v.wrp });
+    }
+    for (const { pop, v } of net_.values()) b.sumProducts(v.fm, fbInto(pop, 'm'), null, zero(pop.size));
+    for (const { pop, v } of net_.values()) {
+      const tau = pop.neuron.tau;
+      // e = d1 fm + tau d2 udot fem + beta P ((u* + tau du*/dt) - ut)
+      b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.fm });
+      b.emit({ op: 'mul', dst: v.t2, a: v.d2, b: v.udot });
+      b.emit({ op: 'mul', dst: v.t2, a: v.t2, b: v.fem });
+      b.emit({ op: 'axpy', dst: v.e, a: v.t1, k: 1, b: v.t2 });
+      if (pop.kind === 'output') {
+        b.emit({ op: 'sub', dst: v.t3, a: v.target, b: v.targetPrev });
+        b.emit({ op: 'axpy', dst: v.t3, a: v.target, k: tau / dt, b: v.t3 });
+        b.emit({ op: 'sub', dst: v.t3, a: v.t3, b: v.ut });
+        b.emit({ op: 'mul', dst: v.t3, a: v.nudge, b: v.t3 });
+        b.emit({ op: 'axpy', dst: v.e, a: v.e, k: beta, b: v.t3 });
+      }
+      // tau udot = -u + rinP + wrp + e
+      b.emit({ op: 'add', dst: v.drive, a: v.rinP, b: v.wrp });
+      b.emit({ op: 'add', dst: v.drive, a: v.drive, b: v.e });
+      b.emit({ op: 'sub', dst: v.t1, a: v.drive, b: v.u });
+      if (relaxation === 1) b.emit({ op: 'copy', dst: v.udot, a: v.t1 });
+      else {
+        // under-relaxed: udot += w (new - udot)
+        b.emit({ op: 'sub', dst: v.t2, a: v.t1, b: v.udot });
+        b.emit({ op: 'axpy', dst: v.udot, a: v.udot, k: relaxation, b: v.t2 });
+      }
     }
   }
-  // rt-DeEP plasticity, from the errors of this tick, before the state moves
+
+  /**
+   * Latent Equilibrium as the ideal model runs it: ub = u + tau udot, rates rho(ub), mismatch
+   * m = ub - (drive of the previous step), eb = rho'(ub) (F m + beta P (rho(u*) - rho(ub))).
+   */
+  function leTick(): void {
+    for (const { pop, v } of net_.values()) {
+      inputProducts(pop, v);
+      b.emit({ op: 'axpy', dst: v.t1, a: v.u, k: 1, b: v.udot }); // ub
+      b.emit({ op: 'axpy', dst: v.rinP, a: v.winRbar, k: pop.neuron.tau / tauIn, b: v.winDot });
+      b.emit({ op: 'sub', dst: v.em, a: v.t1, b: v.drivePrev });
+      transfer(pop, v.rbar, v.t1, 0);
+      transfer(pop, v.d1, v.t1, 1);
+    }
+    for (const { pop, v } of net_.values()) b.sumProducts(v.wrb, netTerms(pop, 'rbar'), null, zero(pop.size));
+    for (const { pop, v } of net_.values()) b.sumProducts(v.fm, fbInto(pop, 'em'), null, zero(pop.size));
+    for (const { pop, v } of net_.values()) {
+      b.emit({ op: 'add', dst: v.drivePrev, a: v.rinP, b: v.wrb });
+      if (pop.kind === 'output') {
+        transfer(pop, v.t3, v.target, 0); // target rates rho(u*)
+        b.emit({ op: 'sub', dst: v.t3, a: v.t3, b: v.rbar });
+        b.emit({ op: 'mul', dst: v.t3, a: v.nudge, b: v.t3 });
+        b.emit({ op: 'axpy', dst: v.t1, a: v.fm, k: beta, b: v.t3 });
+        b.emit({ op: 'mul', dst: v.eb, a: v.d1, b: v.t1 });
+      } else b.emit({ op: 'mul', dst: v.eb, a: v.d1, b: v.fm });
+      // tau udot = -u + drive + eb
+      b.emit({ op: 'add', dst: v.t1, a: v.drivePrev, b: v.eb });
+      b.emit({ op: 'sub', dst: v.udot, a: v.t1, b: v.u });
+    }
+  }
+
+  // plasticity from the errors of this tick, before the state moves: rt-DeEP (em with the
+  // low-pass input rates) or LE (eb with the raw input rates)
+  const [errorOf, inputRate] = scheme === 'le' ? ['eb', 'r'] : ['em', 'rbar'];
   for (const x of proj) {
     if (x.pr.role !== 'forward' || !x.pr.plastic || x.pr.eta === 0) continue;
-    const a = net_.get(x.pr.to)!.v.em;
-    const pre = isInput(x.pr) ? inp.get(x.pr.from)!.v.rbar : net_.get(x.pr.from)!.v.rbar;
+    const a = net_.get(x.pr.to)!.v[errorOf]!;
+    const pre = isInput(x.pr) ? inp.get(x.pr.from)!.v[inputRate]! : net_.get(x.pr.from)!.v.rbar!;
     b.emit({ op: 'outer', m: x.m, a, x: pre });
   }
   for (const { pop, v } of net_.values()) {
     if (v.bias === undefined) continue;
     const into = proj.find((x) => x.pr.to === pop.name && x.pr.role === 'forward' && x.pr.plastic);
-    if (into && into.pr.eta !== 0) b.emit({ op: 'outer_bias', dst: v.bias, a: v.em, rate: into.pr.eta * dt });
+    if (into && into.pr.eta !== 0) b.emit({ op: 'outer_bias', dst: v.bias, a: v[errorOf]!, rate: into.pr.eta * dt });
   }
   for (const { pop, v } of net_.values()) {
     b.emit({ op: 'axpy', dst: v.u, a: v.u, k: dt / pop.neuron.tau, b: v.udot });

@@ -36,10 +36,15 @@ export interface MachineOptions extends PipelineOptions, PlaceOptions {
   annotate?: (program: Program) => Program;
 }
 
-/** lower, (quantize), map, place_route, schedule. The chip runs the implicit form whatever
- * scheme the network file names for the ideal model. */
+/** The scheme the chip runs for a network: Latent Equilibrium if the file asks for it, else the
+ * implicit form (whatever scheme the file names for the ideal model). */
+export function chipScheme(net: NetworkIR): 'implicit' | 'le' {
+  return net.dynamics.scheme === 'le' ? 'le' : 'implicit';
+}
+
+/** lower, (quantize), map, place_route, schedule */
 export function compileMachine(net: NetworkIR, spec: HwSpec, opts: MachineOptions = {}): Machine {
-  let program = compileProgram(net, { ...opts, scheme: opts.scheme ?? 'implicit' });
+  let program = compileProgram(net, { ...opts, scheme: opts.scheme ?? chipScheme(net) });
   if (opts.annotate) {
     program = opts.annotate(program);
     validateProgram(program, 'quantize');

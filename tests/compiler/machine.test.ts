@@ -12,10 +12,11 @@ import { stimulusDriver } from '../helpers/drive.js';
 
 const lutEval = (fn: Parameters<typeof activationAt>[0], x: number) => activationAt(fn, (fn as { derivative: 0 | 1 | 2 }).derivative, x);
 
-/** a default-like chip with 16-neuron cores and 16 x 16 crossbars */
-function tinyChip(): HwSpec {
+/** a default-like chip with small cores (n neurons, n x n crossbars), mesh x mesh of them */
+function tinyChip(n = 16, mesh = 8): HwSpec {
   const s = structuredClone(loadHwSpec('default'));
-  s.core = { ...s.core, neurons: 16, crossbar: { rows: 16, cols: 16 } };
+  s.core = { ...s.core, neurons: n, crossbar: { rows: n, cols: n } };
+  s.mesh = { ...s.mesh, cols: mesh, rows: mesh };
   s.timing = { ...s.timing, acceleration: 1 };
   return s;
 }
@@ -26,9 +27,6 @@ function maxDeviation(net: NetworkIR, spec: HwSpec, steps: number): number {
   const mach = new MachineInterpreter(machine, lutEval);
   const place = stimulusDriver(net, [prog, mach]);
   let worst = 0;
-  for (const p of net.populations) {
-    if (p.kind === 'input') continue;
-  }
   const pops = net.populations.filter((p) => p.kind !== 'input');
   const a = new Float64Array(1024);
   const b = new Float64Array(1024);
@@ -60,6 +58,14 @@ describe('map, place_route, schedule: the machine program in f64 equals the lowe
     expect(m.routes.length).toBeGreaterThan(20);
     expect(maxDeviation(net, spec, 300)).toBeLessThan(1e-11);
   });
+  it('MNIST net with Latent Equilibrium on 256 cores of 64 x 64 crossbars', () => {
+    const base = loadNetwork(examplePath('mnist.yaml'));
+    const net = { ...base, dynamics: { ...base.dynamics, scheme: 'le' as const } };
+    const m = compileMachine(net, tinyChip(64, 16));
+    expect(m.program.scheme).toBe('le');
+    expect(m.blocks.length).toBe(13 * 8 + 8);
+    expect(maxDeviation(net, tinyChip(64, 16), 20)).toBeLessThan(1e-11);
+  }, 60000);
   it('MNIST net on the default preset', () => {
     const net = loadNetwork(examplePath('mnist.yaml'));
     expect(maxDeviation(net, loadHwSpec('default'), 30)).toBeLessThan(1e-11);

@@ -5,7 +5,7 @@ import type { NetworkIR } from '../../compiler/network/index.js';
 import type { Image } from '../../compiler/image/types.js';
 import type { Machine } from '../../compiler/ir/machine.js';
 import type { Program } from '../../compiler/ir/program.js';
-import { compileMachine, compileProgram } from '../../compiler/passes/pipeline.js';
+import { compileMachine } from '../../compiler/passes/pipeline.js';
 import { quantize } from '../../compiler/passes/quantize.js';
 import { encode } from '../../compiler/passes/encode.js';
 import { calibrate } from '../../emulator/calibrate.js';
@@ -24,7 +24,7 @@ export function compileNetwork(net: NetworkIR, spec: HwSpec, opts: CompileOption
   const machine = compileMachine(net, spec, {
     probes: opts.probes,
     onPass: opts.onPass,
-    annotate: (program) => quantize(program, spec, calibrate(net, compileProgram(net, { scheme: 'implicit' }), ticks)),
+    annotate: (program) => quantize(program, spec, calibrate(net, program, ticks)),
   });
   const image = encode(machine, spec, net);
   opts.onPass?.('encode', image);
