@@ -164,7 +164,7 @@ export function vcopy_len(w0: u64, w1: u64): u32 {
   return bitsU(w0, 24, 12);
 }
 
-// vset (0x11): dst[i] = imm
+// vset (0x11): dst[i] = sat(imm)
 // @ts-ignore: decorator
 @inline
 export function vset_dst(w0: u64, w1: u64): u32 {
@@ -345,7 +345,7 @@ export function vshl_sh(w0: u64, w1: u64): u32 {
   return bitsU(w0, 52, 6);
 }
 
-// vshr (0x19): dst[i] = rnd(a[i], sh)
+// vshr (0x19): dst[i] = sat(rnd(a[i], sh))
 // @ts-ignore: decorator
 @inline
 export function vshr_dst(w0: u64, w1: u64): u32 {

@@ -6,6 +6,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerCompile } from './commands/compile.js';
 import { registerImageCommands } from './commands/image.js';
+import { registerRun } from './commands/run.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerCompile(program);
   registerImageCommands(program);
+  registerRun(program);
   return program;
 }
 

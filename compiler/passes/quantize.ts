@@ -9,6 +9,9 @@ import type { Quantization, Ranges, RangeStatus, TensorRange } from '../ir/quant
 
 /** fewer significant bits than this in the largest value: the tensor is flagged as underused */
 export const MIN_BITS_USED = 4;
+/** crossbar inputs and outputs may exceed their calibrated range by this factor before clipping */
+export const HEADROOM = 1.25;
+export const HEADROOM_ERRORS = 2;
 
 function rangeOf(maxAbs: number, frac: number, limit: number, min = -maxAbs): TensorRange {
   const bitsUsed = maxAbs > 0 ? Math.log2(maxAbs * 2 ** frac) : 0;
@@ -58,9 +61,12 @@ export function quantize(program: Program, spec: HwSpec, ranges: Ranges): Progra
     const xMax = ranges.vectors[o.x] ?? 0;
     const yMax = ranges.vectors[o.dst] ?? 0;
     // largest DAC exponent at which neither the DAC input nor the ADC output clips
+    // headroom over the calibrated range: on the chip, errors carry quantization noise the f64
+    // calibration run does not see, so transposed (error) products get a whole bit
+    const margin = o.transpose ? HEADROOM_ERRORS : HEADROOM;
     let dx = spec.formats.dac.frac_bits;
-    if (xMax > 0) dx = Math.floor(Math.log2(dacMax / xMax));
-    if (yMax > 0) dx = Math.min(dx, Math.floor(Math.log2(adcMax / (yMax * spec.adc.gain * matrices[o.m]!.scale))));
+    if (xMax > 0) dx = Math.floor(Math.log2(dacMax / (margin * xMax)));
+    if (yMax > 0) dx = Math.min(dx, Math.floor(Math.log2(adcMax / (margin * yMax * spec.adc.gain * matrices[o.m]!.scale))));
     dx = Math.max(F - 31, Math.min(F + 31, dx));
     const sho = F - wf.frac_bits - dx - Math.round(log2Gain);
     if (sho < -32 || sho > 31) throw new UserError(`projection '${M.name}': the output shift ${sho} of a crossbar product does not fit the instruction's shift field (-32..31); the formats of hw-spec '${spec.name}' are too far apart`);

@@ -3,7 +3,7 @@
 import { loadHwSpec } from '../../compiler/hwspec/index.js';
 import { writeImage } from '../../compiler/image/index.js';
 import { loadNetwork } from '../../compiler/network/index.js';
-import { compileNetwork } from '../compile/compile.js';
+import { compileNetwork, defaultCalibrationTicks } from '../compile/compile.js';
 import { examplePath } from './paths.js';
 
 export async function benchCompile(): Promise<string[]> {
@@ -21,7 +21,7 @@ export async function benchCompile(): Promise<string[]> {
       best = Math.min(best, performance.now() - t0);
       cores = image.cores.length;
     }
-    lines.push(`compile ${example} on ${hw}: ${(best / 1000).toFixed(2)} s (best of 3, 200-tick calibration included), ${cores} cores, ${bytes} bytes`);
+    lines.push(`compile ${example} on ${hw}: ${(best / 1000).toFixed(2)} s (best of 3, ${defaultCalibrationTicks(net)}-tick calibration included), ${cores} cores, ${bytes} bytes`);
   }
   return lines;
 }

@@ -1,5 +1,7 @@
 // `nla compile <net> --hw <preset|file> -o net.nlaimg`: network file -> hardware image, with the
 // resources it uses; `--dump-after <pass>` prints the IR after one pass of the pipeline.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../compiler/common/errors.js';
 import { loadHwSpec, type HwSpec } from '../../compiler/hwspec/index.js';
@@ -10,7 +12,7 @@ import type { Machine } from '../../compiler/ir/machine.js';
 import type { Program } from '../../compiler/ir/program.js';
 import { loadNetwork } from '../../compiler/network/load.js';
 import { PASS_NAMES } from '../../compiler/passes/pipeline.js';
-import { compileNetwork, DEFAULT_CALIBRATION_TICKS } from '../compile/compile.js';
+import { compileNetwork } from '../compile/compile.js';
 import { imageResources, resourcesText } from '../compile/resources.js';
 import { writeFileAtomic } from '../io.js';
 import { parseCount } from './flags.js';
@@ -43,7 +45,7 @@ export function registerCompile(program: Command): void {
     .option('-o, --out <file>', 'image file to write, e.g. net.nlaimg')
     .option('--json', 'machine-readable resources on stdout')
     .option('--dump-after <pass>', `print the IR after a pass: ${PASS_NAMES.join(', ')}`)
-    .option('--calibrate <ticks>', 'ticks of the calibration run for range analysis', String(DEFAULT_CALIBRATION_TICKS))
+    .option('--calibrate <ticks>', 'ticks of the calibration run for range analysis (default: two stimulus presentations, 200 to 20000)')
     .option('--seed <n>', 'override the network seed')
     .action((file: string, flags: CompileFlags) => {
       if (flags.dumpAfter !== undefined && !(PASS_NAMES as readonly string[]).includes(flags.dumpAfter))
@@ -53,7 +55,8 @@ export function registerCompile(program: Command): void {
       const t0 = performance.now();
       let dumped = '';
       const { image } = compileNetwork(net, spec, {
-        calibrationTicks: parseCount(flags.calibrate ?? String(DEFAULT_CALIBRATION_TICKS), '--calibrate'),
+        source: { file: basename(file), text: readFileSync(file, 'utf8') },
+        calibrationTicks: flags.calibrate !== undefined ? parseCount(flags.calibrate, '--calibrate') : undefined,
         onPass: (name, ir) => {
           if (name === flags.dumpAfter) dumped = dumpText(ir);
         },

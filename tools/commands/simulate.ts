@@ -107,7 +107,7 @@ export function registerSimulate(program: Command): void {
 }
 
 
-function parseDurationFlag(s: string): number {
+export function parseDurationFlag(s: string): number {
   try {
     return parseDuration(s);
   } catch {

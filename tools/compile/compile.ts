@@ -14,19 +14,29 @@ export interface CompileOptions {
   /** ticks of the calibration run (range analysis) */
   calibrationTicks?: number;
   probes?: string[];
+  /** the network file's text, embedded in the image so that `nla run` can replay its stimulus */
+  source?: { file: string; text: string };
   onPass?: (name: string, ir: Program | Machine | Image) => void;
 }
 
-export const DEFAULT_CALIBRATION_TICKS = 200;
+/**
+ * Calibration length when none is given: two stimulus presentations (so inputs and their
+ * low-pass filters reach their usual range), at least 200 and at most 20000 ticks (MNIST at
+ * dt = 1 ms: 200; the chain at dt = tau/20000: 20000).
+ */
+export function defaultCalibrationTicks(net: NetworkIR): number {
+  return Math.max(200, Math.min(20000, Math.round((2 * net.stimulus.presentation) / net.dynamics.dt)));
+}
 
 export function compileNetwork(net: NetworkIR, spec: HwSpec, opts: CompileOptions = {}): { image: Image; machine: Machine } {
-  const ticks = opts.calibrationTicks ?? DEFAULT_CALIBRATION_TICKS;
+  const ticks = opts.calibrationTicks ?? defaultCalibrationTicks(net);
   const machine = compileMachine(net, spec, {
     probes: opts.probes,
     onPass: opts.onPass,
     annotate: (program) => quantize(program, spec, calibrate(net, program, ticks)),
   });
   const image = encode(machine, spec, net);
+  if (opts.source) image.metadata = { ...image.metadata, networkFile: opts.source.file, networkSource: opts.source.text, networkSeed: net.seed };
   opts.onPass?.('encode', image);
   return { image, machine };
 }

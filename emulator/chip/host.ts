@@ -1,0 +1,123 @@
+// The host side of the reference chip: the Backend interface (emulator/backend.ts) in real units.
+// Real values become codes through each port segment's fracBits (round, then saturate to
+// formats.state), probe codes become real values the same way, and projections' weights are read
+// back from their crossbar blocks through the matrix scale.
+import { UserError } from '../../compiler/common/errors.js';
+import { codeRange } from '../../compiler/hwspec/types.js';
+import type { Image, PortMap } from '../../compiler/image/types.js';
+import type { Signal } from '../../compiler/network/index.js';
+import type { Backend } from '../backend.js';
+import { cycleSummary, energySummary, flatCounters, type CycleSummary, type EnergySummary } from './counters.js';
+import { ChipReference, type ChipOptions } from './reference.js';
+
+export interface Chip extends Backend {
+  readonly reference: ChipReference;
+  /** ticks run since the chip was created or reset() (start() does not change it) */
+  readonly tick: number;
+  /** back to the image's initial state (memory, weights, delay lines, generators, counters) */
+  reset(): void;
+  /** real weights of a projection, post x pre, row-major (rows = postsynaptic) */
+  weights(projection: string): Float64Array;
+  energy(): EnergySummary;
+  cycles(): CycleSummary;
+}
+
+class ChipHost implements Chip {
+  readonly name = 'chip-reference';
+  readonly reference: ChipReference;
+  /** port values the host clamped to formats.state since start() */
+  private inputSaturations = 0;
+
+  constructor(image: Image, options: ChipOptions) {
+    this.reference = new ChipReference(image, options);
+  }
+
+  get tick(): number {
+    return this.reference.tick;
+  }
+
+  private port(kind: PortMap['kind'], population: string): PortMap {
+    const p = this.reference.findPort(kind, population);
+    if (!p) throw new UserError(`the image has no ${kind} port for population '${population}'`);
+    return p;
+  }
+
+  /** codes = round(x * 2^fracBits), saturated to formats.state, into the port's segments */
+  private writePort(p: PortMap, values: ArrayLike<number>): void {
+    if (values.length !== p.size) throw new UserError(`${p.kind} port of '${p.population}': expected ${p.size} values, got ${values.length}`);
+    const { min, max } = codeRange(this.reference.spec.formats.state);
+    const codes = this.reference.portCodes.get(p.id)!;
+    for (const g of p.segments) {
+      for (let k = g.offset; k < g.offset + g.length; k++) {
+        const code = Math.round(values[k]! * 2 ** g.fracBits);
+        if (code < min || code > max) this.inputSaturations++;
+        codes[k] = Math.min(max, Math.max(min, code));
+      }
+    }
+  }
+
+  setInput(population: string, values: Float64Array): void {
+    this.writePort(this.port('input', population), values);
+  }
+
+  setTarget(population: string, values: Float64Array, nudge: Float64Array): void {
+    this.writePort(this.port('target', population), values);
+    this.writePort(this.port('nudge', population), nudge);
+  }
+
+  /** the learning-enable flag of every learning core (the 'plastic' port), if the image has one */
+  setPlastic(on: boolean): void {
+    const p = this.reference.findPort('plastic');
+    if (p) this.reference.portCodes.get(p.id)!.fill(on ? 1 : 0);
+  }
+
+  /** The chip cannot settle onto an equilibrium: start() only zeroes the counters. */
+  start(): void {
+    this.reference.counters.reset();
+    this.inputSaturations = 0;
+  }
+
+  step(): void {
+    this.reference.step();
+  }
+
+  probe(population: string, signal: Signal, out: Float64Array): void {
+    const p = this.reference.findProbe(population, signal);
+    if (!p) throw new UserError(`signal '${signal}' of '${population}' is not probed in this image`);
+    const codes = this.reference.probeCodes.get(p.id)!;
+    for (const g of p.segments) for (let k = g.offset; k < g.offset + g.length; k++) out[k] = codes[k]! * 2 ** -g.fracBits;
+  }
+
+  counters(): Record<string, number> {
+    return { ...flatCounters(this.reference.counters), saturation_input: this.inputSaturations };
+  }
+
+  reset(): void {
+    this.reference.reset();
+    this.inputSaturations = 0;
+  }
+
+  weights(projection: string): Float64Array {
+    const M = this.reference.image.matrices.find((m) => m.name === projection);
+    if (!M) throw new UserError(`the image has no projection '${projection}' (it has: ${this.reference.image.matrices.map((m) => m.name).join(', ')})`);
+    const out = new Float64Array(M.rows * M.cols);
+    for (const b of M.blocks) {
+      const core = this.reference.core(b.core);
+      for (let p = 0; p < b.m; p++) for (let q = 0; q < b.n; q++) out[(b.post0 + q) * M.cols + b.pre0 + p] = core.cell(b.xrow + p, b.xcol + q) / M.scale;
+    }
+    return out;
+  }
+
+  energy(): EnergySummary {
+    return energySummary(this.reference.counters);
+  }
+
+  cycles(): CycleSummary {
+    return cycleSummary(this.reference.counters);
+  }
+}
+
+/** The reference chip behind the Backend interface; `seed` is the run seed (default 0). */
+export function createChip(image: Image, options: ChipOptions = {}): Chip {
+  return new ChipHost(image, options);
+}
