@@ -7,6 +7,7 @@ import { registerSimulate } from './commands/simulate.js';
 import { registerCompile } from './commands/compile.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerRun } from './commands/run.js';
+import { registerEstimate } from './commands/estimate.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerCompile(program);
   registerImageCommands(program);
   registerRun(program);
+  registerEstimate(program);
   return program;
 }
 

@@ -178,6 +178,11 @@ export function validateMachine(m: Machine, after: string): void {
     else if (r.delay === 0 && recvs.get(id)! < sends.get(id)!) problems.push(`route ${id}: received before it is sent`);
     if (r.src === r.dst) problems.push(`route ${id}: from core ${r.src} to itself`);
   });
+  // the chip's in/tgt/probe instructions name a port or probe, not a segment: one per core
+  for (const p of [...m.ports, ...m.probes]) {
+    const cores = p.segments.map((g) => g.core);
+    if (new Set(cores).size !== cores.length) problems.push(`${'kind' in p ? `${p.kind} port` : 'probe'} of '${p.population}': two segments on one core (${cores.join(', ')})`);
+  }
   for (const b of m.blocks) {
     const M = m.program.matrices[b.matrix];
     if (!M || b.pre0 + b.m > M.cols || b.post0 + b.n > M.rows) problems.push(`block of matrix ${b.matrix}: outside the matrix`);

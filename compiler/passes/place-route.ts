@@ -54,13 +54,16 @@ export function placeRoute(program: Program, spec: HwSpec, opts: PlaceOptions = 
   const coords = (k: number) => ({ x: k % spec.mesh.cols, y: Math.floor(k / spec.mesh.cols) });
   const hops = (a: number, b: number) => Math.abs(coords(a).x - coords(b).x) + Math.abs(coords(a).y - coords(b).y);
 
-  // ---- population slices -> cores (first fit by neuron circuits) ----
+  // ---- population slices -> cores (first fit by neuron circuits; at most one slice of a
+  // population per core, so that a port or probe has one segment per core) ----
   const used: number[] = [];
   const owner: Record<string, number[]> = {};
   for (const [pop, slices] of Object.entries(tiling.slices)) {
+    const mine = new Set<number>();
     owner[pop] = slices.map(([s, e]) => {
-      let core = used.findIndex((u) => u + (e - s) <= spec.core.neurons);
+      let core = used.findIndex((u, k) => u + (e - s) <= spec.core.neurons && !mine.has(k));
       if (core < 0) core = used.length;
+      mine.add(core);
       if (core >= total)
         throw new UserError(`population '${pop}' (${slices.length} slices of up to ${tiling.sliceSize} neurons) does not fit: the ${total} cores of ${where} (${spec.core.neurons} neuron circuits each) are full. Use a spec with more cores or a smaller network`);
       used[core] = (used[core] ?? 0) + (e - s);

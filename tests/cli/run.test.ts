@@ -51,3 +51,26 @@ describe('nla run', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe('nla estimate', () => {
+  test('per tick, per sample and per weight update, with every class sourced', async () => {
+    const r = await nla('estimate', img, '--json');
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.out);
+    expect(e.plastic).toBe(true);
+    expect(e.ticks_per_sample).toBe(100); // recurrent.yaml: 100 ms presentations at dt 1 ms
+    expect(e.energy_pj_per_sample).toBeCloseTo(e.energy_pj_per_tick.total * 100, 3);
+    expect(e.energy_pj_per_weight_update).toBeGreaterThan(0);
+    for (const c of Object.values(e.by_class) as { source: string; basis: string }[]) {
+      expect(c.source.length).toBeGreaterThan(10);
+      expect(['measured', 'simulated', 'derived']).toContain(c.basis);
+    }
+    const off = JSON.parse((await nla('estimate', img, '--json', '--plastic', 'off')).out);
+    expect(off.energy_pj_per_tick.dynamic).toBeLessThan(e.energy_pj_per_tick.dynamic);
+    expect(off.energy_pj_per_weight_update).toBeNull();
+    const text = await nla('estimate', img);
+    expect(text.out).toMatch(/real-time factor/);
+    expect(text.out).toMatch(/outer_update .*Loihi/);
+    expect((await nla('estimate', img, '--plastic', 'maybe')).code).toBe(1);
+  });
+});
