@@ -43,8 +43,8 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
   const scheme = opts.scheme ?? net.dynamics.scheme;
   if (!(LOWERED_SCHEMES as readonly string[]).includes(scheme))
     throw new UserError(`${net.file}: dynamics.scheme: the chip runs the implicit form or Latent Equilibrium; lowering '${scheme}' is not supported. Use scheme: implicit or le (or --scheme)`);
-  if (net.microcircuit)
-    throw new UserError(`${net.file}: lowering microcircuit networks (interneuron populations) is not supported yet`);
+  if (net.microcircuit && scheme !== 'implicit')
+    throw new UserError(`${net.file}: dynamics.scheme: microcircuit networks are lowered in the implicit form only; '${scheme}' is not defined for them`);
   const b = new Builder();
   const { dt, beta, tauIn, implicitRelaxation: relaxation } = net.dynamics;
   const inputs = net.populations.filter((p) => p.kind === 'input');
@@ -66,8 +66,9 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
     });
   }
   const net_ = new Map<string, Pop>();
-  const temps =
-    scheme === 'le'
+  const temps = net.microcircuit
+    ? ['winRbar', 'winDot', 'rbar', 'd1', 'd2', 'wrb', 'em', 'eb', 'eA', 'q', 'acc', 't1', 't2']
+    : scheme === 'le'
       ? ['winRbar', 'winDot', 'rbar', 'd1', 'wrb', 'em', 'rinP', 'fm', 'eb', 't1']
       : ['winRbar', 'winDot', 'rbar', 'd1', 'd2', 'wrb', 'em', 'fem', 'rp', 'ut', 'rinP', 'wrp', 'm', 'fm', 'e', 't1', 't2', 'drive'];
   for (const p of pops) {
@@ -87,6 +88,14 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
       b.ports.push({ kind: 'target', population: p.name, vector: v.target }, { kind: 'nudge', population: p.name, vector: v.nudge });
     }
     net_.set(p.name, { pop: p, v });
+  }
+  // interneurons (microcircuit): instantaneous voltages uI, no integration
+  const inter_ = new Map<string, Pop>();
+  for (const p of net.populations.filter((q) => q.kind === 'interneuron')) {
+    const v: Record<string, number> = {};
+    for (const t of ['u', 'wipR', 'bipU', 'aI', 'q1', 'q2']) v[t] = b.vector(`${p.name}.${t}`, p.size, 'temp', 0, p.name);
+    v.uI = v.u!;
+    inter_.set(p.name, { pop: p, v });
   }
   const proj = net.projections.map((pr, i) => {
     const { rows, cols } = projectionShape(net, pr);
@@ -127,7 +136,8 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
     b.sumProducts(v.winDot, blocks.map((x) => ({ m: x.m, x: inp.get(x.pr.from)!.v.rdot, transpose: false })), null, zero(pop.size));
   };
   const netTerms = (pop: Population, sig: string) => netInto(pop).map((x) => ({ m: x.m, x: net_.get(x.pr.from)!.v[sig], transpose: false }));
-  if (scheme === 'le') leTick();
+  if (net.microcircuit) microcircuitTick();
+  else if (scheme === 'le') leTick();
   else implicitTick();
 
   /** spec section 3, implicit form: prospective rates and errors from the previous step's udot */
@@ -214,6 +224,108 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
     }
   }
 
+  /**
+   * The microcircuit (spec section 4) in implicit form: errors from the interneurons, then one
+   * Richardson step on the explicit system, s <- s + w (tau rhs - J s), s = tau udot,
+   * with J s written out as products (I - W D1 - diag(d2 eA) + (1 - bI) D1 WPI WIP D1
+   * - D1 (B - bI WPI BIP) + beta P); emulator/ideal implicitMicrocircuitIteration is its reference.
+   */
+  function microcircuitTick(): void {
+    const bI = net.dynamics.betaI;
+    const one = (role: string, from: string, to: string) => proj.find((x) => x.pr.role === role && x.pr.from === from && x.pr.to === to);
+    const circuits = [...inter_.values()].map(({ pop: I, v: iv }) => {
+      const wip = proj.find((x) => x.pr.role === 'wip' && x.pr.to === I.name)!;
+      const wpi = proj.find((x) => x.pr.role === 'wpi' && x.pr.from === I.name)!;
+      const bip = proj.find((x) => x.pr.role === 'bip' && x.pr.to === I.name)!;
+      const layer = net_.get(wip.pr.from)!;
+      const up = net_.get(bip.pr.from)!;
+      const B = one('topdown', up.pop.name, layer.pop.name)!;
+      return { iv, wip, wpi, bip, B, layer, up };
+    });
+    const circuitOf = (name: string) => circuits.find((c) => c.layer.pop.name === name);
+    for (const { pop, v } of net_.values()) {
+      inputProducts(pop, v);
+      transfer(pop, v.rbar, v.u, 0);
+      transfer(pop, v.d1, v.u, 1);
+      transfer(pop, v.d2, v.u, 2);
+    }
+    for (const { pop, v } of net_.values()) {
+      b.sumProducts(v.wrb, netTerms(pop, 'rbar'), null, zero(pop.size));
+      b.emit({ op: 'sub', dst: v.t1, a: v.u, b: v.winRbar });
+      b.emit({ op: 'sub', dst: v.em, a: v.t1, b: v.wrb });
+    }
+    // uI = (1 - bI) WIP rho(u_l) + bI BIP u_up; eA = B u_up - WPI uI; eb = rho'(u_l) eA
+    for (const { iv, wip, wpi, bip, B, layer, up } of circuits) {
+      b.emit({ op: 'mvm', dst: iv.wipR, m: wip.m, x: layer.v.rbar, transpose: false, accumulate: false });
+      b.emit({ op: 'mvm', dst: iv.bipU, m: bip.m, x: up.v.u, transpose: false, accumulate: false });
+      b.emit({ op: 'scale', dst: iv.u, a: iv.wipR, k: 1 - bI });
+      b.emit({ op: 'axpy', dst: iv.u, a: iv.u, k: bI, b: iv.bipU });
+      b.emit({ op: 'mvm', dst: layer.v.eA, m: B.m, x: up.v.u, transpose: false, accumulate: false });
+      b.emit({ op: 'mvm', dst: layer.v.t1, m: wpi.m, x: iv.u, transpose: false, accumulate: false });
+      b.emit({ op: 'sub', dst: layer.v.eA, a: layer.v.eA, b: layer.v.t1 });
+      b.emit({ op: 'mul', dst: layer.v.eb, a: layer.v.d1, b: layer.v.eA });
+    }
+    for (const { pop, v } of net_.values()) {
+      if (pop.kind === 'output') {
+        b.emit({ op: 'sub', dst: v.t3, a: v.target, b: v.u });
+        b.emit({ op: 'mul', dst: v.t3, a: v.nudge, b: v.t3 });
+        b.emit({ op: 'scale', dst: v.eb, a: v.t3, k: beta });
+      } else if (!circuitOf(pop.name)) b.emit({ op: 'copy', dst: v.eb, a: zero(pop.size) });
+    }
+    // one step on J s = tau rhs, all from the previous s
+    for (const { v } of net_.values()) b.emit({ op: 'mul', dst: v.q, a: v.d1, b: v.udot });
+    for (const { pop, v } of net_.values()) {
+      const tau = pop.neuron.tau;
+      b.emit({ op: 'sub', dst: v.acc, a: v.eb, b: v.em });
+      b.emit({ op: 'axpy', dst: v.acc, a: v.acc, k: tau / tauIn, b: v.winDot });
+      // s - J s: the identity of J cancels s; what is left are the coupling terms below
+      for (const x of netInto(pop)) {
+        const pre = net_.get(x.pr.from)!;
+        b.emit({ op: 'mvm', dst: v.t1, m: x.m, x: pre.v.q, transpose: false, accumulate: false });
+        b.emit({ op: 'axpy', dst: v.acc, a: v.acc, k: tau / pre.pop.neuron.tau, b: v.t1 });
+      }
+      const c = circuitOf(pop.name);
+      if (c) {
+        b.emit({ op: 'mul', dst: v.t1, a: v.d2, b: v.eA });
+        b.emit({ op: 'mul', dst: v.t1, a: v.t1, b: v.udot });
+        b.emit({ op: 'add', dst: v.acc, a: v.acc, b: v.t1 });
+        b.emit({ op: 'mvm', dst: c.iv.q1, m: c.wip.m, x: v.q, transpose: false, accumulate: false });
+        b.emit({ op: 'mvm', dst: v.t1, m: c.wpi.m, x: c.iv.q1, transpose: false, accumulate: false });
+        b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.t1 });
+        b.emit({ op: 'axpy', dst: v.acc, a: v.acc, k: -(1 - bI), b: v.t1 });
+        b.emit({ op: 'mvm', dst: v.t1, m: c.B.m, x: c.up.v.udot, transpose: false, accumulate: false });
+        b.emit({ op: 'mvm', dst: c.iv.q2, m: c.bip.m, x: c.up.v.udot, transpose: false, accumulate: false });
+        b.emit({ op: 'mvm', dst: v.t2, m: c.wpi.m, x: c.iv.q2, transpose: false, accumulate: false });
+        b.emit({ op: 'axpy', dst: v.t1, a: v.t1, k: -bI, b: v.t2 });
+        b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.t1 });
+        b.emit({ op: 'axpy', dst: v.acc, a: v.acc, k: tau / c.up.pop.neuron.tau, b: v.t1 });
+      }
+      if (pop.kind === 'output') {
+        // beta P (tau (u* - u*_prev) / dt - s)
+        b.emit({ op: 'sub', dst: v.t3, a: v.target, b: v.targetPrev });
+        b.emit({ op: 'scale', dst: v.t2, a: v.t3, k: tau / dt });
+        b.emit({ op: 'sub', dst: v.t2, a: v.t2, b: v.udot });
+        b.emit({ op: 'mul', dst: v.t2, a: v.nudge, b: v.t2 });
+        b.emit({ op: 'axpy', dst: v.acc, a: v.acc, k: beta, b: v.t2 });
+      }
+    }
+    for (const { v } of net_.values()) {
+      if (relaxation === 1) b.emit({ op: 'copy', dst: v.udot, a: v.acc });
+      else {
+        b.emit({ op: 'sub', dst: v.t2, a: v.acc, b: v.udot });
+        b.emit({ op: 'axpy', dst: v.udot, a: v.udot, k: relaxation, b: v.t2 });
+      }
+    }
+    // the interneuron rules (spec section 4), from this tick's uI and eA, before the weights move
+    for (const { iv, wip, wpi, layer } of circuits) {
+      if (wip.pr.plastic && wip.pr.eta !== 0) {
+        b.emit({ op: 'sub', dst: iv.aI, a: iv.u, b: iv.wipR });
+        b.emit({ op: 'outer', m: wip.m, a: iv.aI, x: layer.v.rbar });
+      }
+      if (wpi.pr.plastic && wpi.pr.eta !== 0) b.emit({ op: 'outer', m: wpi.m, a: layer.v.eA, x: iv.u });
+    }
+  }
+
   // plasticity from the errors of this tick, before the state moves: rt-DeEP (em with the
   // low-pass input rates) or LE (eb with the raw input rates)
   const [errorOf, inputRate] = scheme === 'le' ? ['eb', 'r'] : ['em', 'rbar'];
@@ -235,7 +347,7 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
   for (const { v } of inp.values()) b.emit({ op: 'axpy', dst: v.rbar, a: v.rbar, k: dt / tauIn, b: v.rdot });
 
   const probes: Program['probes'] = [];
-  for (const [name, { v }] of [...inp, ...net_]) {
+  for (const [name, { v }] of [...inp, ...net_, ...inter_]) {
     for (const [signal, key] of Object.entries(PROBE_SIGNALS)) if (v[key] !== undefined) probes.push({ population: name, signal, vector: v[key] });
   }
   return { name: net.name, dt, scheme, vectors: b.vectors, matrices: b.matrices, ports: b.ports, probes, ops: b.ops };
@@ -243,4 +355,4 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
 
 /** probe signal -> the program vector that holds it (rbar on inputs is the low-pass rate) */
 // udot is held as tau * du/dt (see the header) and is not offered as a probe
-const PROBE_SIGNALS: Record<string, string> = { u: 'u', rbar: 'rbar', em: 'em', target: 'target' };
+const PROBE_SIGNALS: Record<string, string> = { u: 'u', uI: 'uI', rbar: 'rbar', em: 'em', target: 'target' };

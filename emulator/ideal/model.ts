@@ -33,8 +33,8 @@ export class IdealModel implements Backend {
     this.st = new NetState(net, kernels);
     this.scheme = opts.scheme ?? net.dynamics.scheme;
     this.solver = chooseSolver(this.st, opts.solver ?? net.dynamics.solver);
-    if (this.st.nI > 0 && !['explicit', 'no_lookahead'].includes(this.scheme))
-      throw new UserError(`${net.file}: dynamics.scheme: scheme '${this.scheme}' is not defined for microcircuit networks. Use 'explicit' (or the 'no_lookahead' ablation)`);
+    if (this.st.nI > 0 && !['explicit', 'implicit', 'no_lookahead'].includes(this.scheme))
+      throw new UserError(`${net.file}: dynamics.scheme: scheme '${this.scheme}' is not defined for microcircuit networks. Use 'explicit', 'implicit' (or the 'no_lookahead' ablation)`);
     if (['backprop', 'le', 'gle'].includes(this.scheme) && (!net.feedforward || this.st.topo.length === 0))
       throw new UserError(`${net.file}: dynamics.scheme: scheme '${this.scheme}' needs a feedforward network. Use 'explicit' or 'implicit' for recurrent networks`);
     this.stepper = SCHEME_BUILDERS[this.scheme](this.st, this.solver, opts.inputTerm ?? 'correct');

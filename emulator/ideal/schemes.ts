@@ -3,7 +3,7 @@
 // errors and the updated u, rbar_in and weights behind.
 import type { Scheme } from '../../compiler/network/index.js';
 import { evalActivation } from '../../compiler/network/activations.js';
-import { microcircuitLayers, type Solver } from './solvers.js';
+import { DenseSolver, microcircuitLayers, type Solver } from './solvers.js';
 import type { NetState } from './state.js';
 
 export interface SchemeStep {
@@ -205,13 +205,31 @@ export function implicitIteration(st: NetState): void {
   }
 }
 
+/**
+ * The implicit form of a microcircuit: the same fixed-point iteration as implicitIteration, which
+ * is a Richardson step udot <- udot + w (rhs - J udot) on the explicit system J udot = rhs
+ * (checked to rounding on NLA nets, tests/ideal), with the microcircuit's J and rhs.
+ */
+export function implicitMicrocircuitIteration(st: NetState, solver: DenseSolver): void {
+  const rhs = st.tmp[1];
+  const jv = st.tmp[2];
+  const { n, dt, beta } = st;
+  for (let i = 0; i < n; i++) rhs[i] = -st.f[i] / st.tau[i] + st.winDot[i] + (beta * st.nudge[i] * (st.uStar[i] - st.uStarPrev[i])) / dt;
+  solver.applyJacobian(st.udot, jv);
+  const w = st.net.dynamics.implicitRelaxation;
+  for (let i = 0; i < n; i++) st.udot[i] += w * (rhs[i] - jv[i]);
+}
+
 function implicit(st: NetState, solver: Solver): SchemeStep {
+  const micro = st.nI > 0;
+  if (micro && !(solver instanceof DenseSolver)) throw new Error('the implicit microcircuit step needs the dense solver');
   return {
     settle: () => newtonSettle(st, solver),
     step() {
       st.inputDerivative();
       drive(st);
-      implicitIteration(st);
+      if (micro) implicitMicrocircuitIteration(st, solver as DenseSolver);
+      else implicitIteration(st);
       learnNla(st);
       advance(st);
     },

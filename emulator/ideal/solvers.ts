@@ -52,6 +52,18 @@ export class DenseSolver implements Solver {
     return this.J.slice();
   }
 
+  /** y = J x at the current state (no allocation): the implicit microcircuit step needs J udot */
+  applyJacobian(x: Float64Array, y: Float64Array): void {
+    this.assemble();
+    const n = this.st.n;
+    const J = this.J;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += J[i * n + j]! * x[j]!;
+      y[i] = s;
+    }
+  }
+
   private assemble(): void {
     const st = this.st;
     const n = st.n;

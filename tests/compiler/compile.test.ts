@@ -13,7 +13,7 @@ import { imageText } from '../../tools/commands/compile.js';
 import { examplePath } from '../../tools/bench/paths.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
-const EXAMPLES = ['chain', 'recurrent', 'mnist'];
+const EXAMPLES = ['chain', 'recurrent', 'mnist', 'microcircuit'];
 const PRESETS = ['default', 'bss2-like', 'high-precision'];
 
 function userErrorOf(f: () => unknown): string {
@@ -84,7 +84,11 @@ describe('compile: resources that do not fit are clear errors', () => {
     expect(text).toContain('"adc": { "bits": 0');
     expect(userErrorOf(() => parseHwSpec(text, 'zero-adc.json'))).toMatch(/formats\.adc\.bits/);
   });
-  it('microcircuit networks are not lowered yet: a clear error, not a crash', () => {
-    expect(userErrorOf(() => compileNetwork(loadNetwork(examplePath('microcircuit.yaml')), loadHwSpec('default')))).toMatch(/microcircuit/);
+  it('a network whose ideal scheme the chip does not run compiles to the implicit form, with a warning', () => {
+    const chain = loadNetwork(examplePath('chain.yaml'));
+    const gle = { ...chain, dynamics: { ...chain.dynamics, scheme: 'gle' as const } };
+    const { image, machine } = compileNetwork(gle, loadHwSpec('default'));
+    expect(machine.program.scheme).toBe('implicit');
+    expect((image.metadata.warnings as string[])[0]).toMatch(/names scheme 'gle'.*chip runs 'implicit'/);
   });
 });

@@ -8,6 +8,7 @@ import { compileProgram } from '../../compiler/passes/pipeline.js';
 import { createIdealModel } from '../../emulator/ideal/index.js';
 import { examplePath } from '../../tools/bench/paths.js';
 import { stimulusDriver } from '../helpers/drive.js';
+import { smallMicrocircuit } from '../helpers/nets.js';
 
 const lutEval = (fn: Parameters<typeof activationAt>[0], x: number) => activationAt(fn, (fn as { derivative: 0 | 1 | 2 }).derivative, x);
 
@@ -90,6 +91,11 @@ phases: [{name: run, duration: 200ms, nudge: [out]}]
     const mnist = loadNetwork(examplePath('mnist.yaml'));
     expect(await maxDeviation(mnist, 300, 'le', 'le')).toBeLessThan(1e-9);
     expect(await maxDeviation(chain, 1000, 'implicit', 'le')).toBeGreaterThan(1e-6);
+  }, 60000);
+  it('microcircuit: the lowered tick equals the ideal implicit microcircuit (interneurons, all three plasticity rules, nudging)', async () => {
+    expect(await maxDeviation(smallMicrocircuit(), 1000)).toBeLessThan(1e-9);
+    const paper = loadNetwork(examplePath('microcircuit.yaml'));
+    expect(await maxDeviation({ ...paper, dynamics: { ...paper.dynamics, scheme: 'implicit' } }, 100)).toBeLessThan(1e-9);
   }, 60000);
   it('the program of every example passes validation', () => {
     for (const name of ['chain', 'mnist', 'recurrent']) validateProgram(compileProgram(loadNetwork(examplePath(`${name}.yaml`)), { scheme: 'implicit' }), 'lower');

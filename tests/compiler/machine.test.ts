@@ -9,6 +9,7 @@ import { MachineInterpreter } from '../../compiler/ir/interpret-machine.js';
 import { compileMachine } from '../../compiler/passes/pipeline.js';
 import { examplePath } from '../../tools/bench/paths.js';
 import { stimulusDriver } from '../helpers/drive.js';
+import { smallMicrocircuit } from '../helpers/nets.js';
 
 const lutEval = (fn: Parameters<typeof activationAt>[0], x: number) => activationAt(fn, (fn as { derivative: 0 | 1 | 2 }).derivative, x);
 
@@ -66,6 +67,12 @@ describe('map, place_route, schedule: the machine program in f64 equals the lowe
     expect(m.blocks.length).toBe(13 * 8 + 8);
     expect(maxDeviation(net, tinyChip(64, 16), 20)).toBeLessThan(1e-11);
   }, 60000);
+  it('small microcircuit on a chip of 4 x 4 crossbars (interneurons, apical products, three plasticity rules)', () => {
+    const net = smallMicrocircuit();
+    const m = compileMachine(net, tinyChip(4, 8));
+    expect(m.cores).toBeGreaterThan(20);
+    expect(maxDeviation(net, tinyChip(4, 8), 300)).toBeLessThan(1e-11);
+  });
   it('MNIST net on the default preset', () => {
     const net = loadNetwork(examplePath('mnist.yaml'));
     expect(maxDeviation(net, loadHwSpec('default'), 30)).toBeLessThan(1e-11);

@@ -36,6 +36,10 @@ export function compileNetwork(net: NetworkIR, spec: HwSpec, opts: CompileOption
     annotate: (program) => quantize(program, spec, calibrate(net, program, ticks)),
   });
   const image = encode(machine, spec, net);
+  if (net.dynamics.scheme !== machine.program.scheme) {
+    const note = `the network file names scheme '${net.dynamics.scheme}' (the ideal model's); the chip runs '${machine.program.scheme}'`;
+    image.metadata = { ...image.metadata, warnings: [note, ...((image.metadata.warnings as string[]) ?? [])] };
+  }
   if (opts.source) image.metadata = { ...image.metadata, networkFile: opts.source.file, networkSource: opts.source.text, networkSeed: net.seed };
   opts.onPass?.('encode', image);
   return { image, machine };
