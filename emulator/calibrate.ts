@@ -2,17 +2,15 @@
 // protocol for a number of ticks and keep the largest |value| every vector takes after any op
 // (temporaries are reused within a tick, so end-of-tick values would miss them) and every matrix.
 import type { NetworkIR } from '../compiler/network/index.js';
-import { activationAt } from '../compiler/network/activations.js';
 import { ProgramInterpreter } from '../compiler/ir/interpret.js';
 import type { Program } from '../compiler/ir/program.js';
 import type { Ranges } from '../compiler/ir/quant.js';
 import { runBackend } from './simulate.js';
 import { mnistSplit } from './stimulus/mnist.js';
 
-export const lutEvalF64 = (fn: Parameters<typeof activationAt>[0] & { derivative: 0 | 1 | 2 }, x: number) => activationAt(fn, fn.derivative, x);
 
 export function calibrate(net: NetworkIR, program: Program, ticks: number): Ranges {
-  const interp = new ProgramInterpreter(program, lutEvalF64 as never);
+  const interp = new ProgramInterpreter(program);
   const vectors = program.vectors.map((v) => {
     let m = 0;
     if (typeof v.init === 'number') m = Math.abs(v.init);

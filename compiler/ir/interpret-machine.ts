@@ -3,6 +3,7 @@
 // to rounding when no route has a delay). Same host interface as ProgramInterpreter.
 import { UserError } from '../common/errors.js';
 import type { LutEval } from './interpret.js';
+import { tableValue } from '../network/activations.js';
 import type { Machine, PortDecl, Task } from './machine.js';
 
 export class MachineInterpreter {
@@ -16,7 +17,7 @@ export class MachineInterpreter {
 
   constructor(
     readonly machine: Machine,
-    private readonly lutEval: LutEval,
+    private readonly lutEval: LutEval = tableValue,
   ) {
     if (!machine.schedule) throw new Error('MachineInterpreter needs a scheduled machine');
     this.mem = machine.buffers.map((b) => (typeof b.init === 'number' ? new Float64Array(b.length).fill(b.init) : Float64Array.from(b.init)));
@@ -159,6 +160,7 @@ export class MachineInterpreter {
             case 'lut': d[i] = this.lutEval(task.fn!, a[i]!); break;
             case 'lpf':
             case 'leak': d[i] = d[i]! + k * (a[i]! - d[i]!); break;
+            case 'std': d[i] = d[i]! + k * (this.lutEval(task.fn!, a[i]!) - d[i]!); break;
           }
         }
         return;

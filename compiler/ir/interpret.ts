@@ -1,6 +1,7 @@
 // The Program IR executed in f64, one op at a time: the second level of truth. Plain loops on
 // purpose (the living definition of each op); speed is the chip emulator's business.
 import { UserError } from '../common/errors.js';
+import { tableValue } from '../network/activations.js';
 import { opOperands, type LutFn, type Op, type Program } from './program.js';
 
 /** Transfer functions by name for lookup-table ops, in the precision of the caller. */
@@ -16,7 +17,7 @@ export class ProgramInterpreter {
 
   constructor(
     readonly program: Program,
-    private readonly lutEval: LutEval,
+    private readonly lutEval: LutEval = tableValue,
   ) {
     this.vec = program.vectors.map((v) => (typeof v.init === 'number' ? new Float64Array(v.length).fill(v.init) : Float64Array.from(v.init)));
     this.mat = program.matrices.map((m) => Float64Array.from(m.init));
@@ -127,6 +128,8 @@ export class ProgramInterpreter {
         if (M.noSelf) for (let i = 0; i < Math.min(M.rows, M.cols); i++) W[i * M.cols + i] = 0;
         return;
       }
+      case 'std':
+        return map2(v[o.state], v[o.state], v[o.rbar], (p, r) => p + o.k * (this.lutEval(o.fn, r) - p));
       case 'outer_bias':
         if (this.plastic) map2(v[o.dst], v[o.dst], v[o.a], (b, a) => b + o.rate * a);
         return;

@@ -33,7 +33,7 @@ export interface Block {
   xcol: number;
 }
 
-export type VecOp = 'add' | 'sub' | 'mul' | 'scale' | 'axpy' | 'copy' | 'lut' | 'lpf' | 'leak' | 'set';
+export type VecOp = 'add' | 'sub' | 'mul' | 'scale' | 'axpy' | 'copy' | 'lut' | 'lpf' | 'leak' | 'std' | 'set';
 
 export type Task = (
   | { t: 'vec'; op: VecOp; dst: number; a?: number; b?: number; k?: number; fn?: LutFn; value?: number }
@@ -115,7 +115,7 @@ export function taskOperands(task: Task): { reads: number[]; writes: number[] } 
   switch (task.t) {
     case 'vec': {
       const reads = [task.a, task.b].filter((x): x is number => x !== undefined);
-      if (task.op === 'lpf' || task.op === 'leak') reads.push(task.dst);
+      if (task.op === 'lpf' || task.op === 'leak' || task.op === 'std') reads.push(task.dst);
       return { reads, writes: [task.dst] };
     }
     case 'mvm':

@@ -27,6 +27,8 @@ function opText(p: Program, o: Op): string {
       return `${p.matrices[o.m]!.name} += ${p.matrices[o.m]!.rate} * ${v(o.a)} ${v(o.x)}^T`;
     case 'outer_bias':
       return `${v(o.dst)} += ${o.rate} * ${v(o.a)}`;
+    case 'std':
+      return `std pool ${v(o.state)} toward ${o.fn.activation}(${v(o.rbar)}), k = ${o.k}`;
   }
 }
 

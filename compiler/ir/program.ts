@@ -41,13 +41,9 @@ export interface ProbeDecl {
   vector: number;
 }
 
-export interface LutFn {
-  activation: string;
-  derivative: 0 | 1 | 2;
-  clipMax: number;
-  stdA: number;
-  stdD: number;
-}
+/** The function of a lookup table (compiler/network/activations.ts tableValue evaluates it). */
+export type { TableFn as LutFn } from '../network/activations.js';
+import type { TableFn as LutFn } from '../network/activations.js';
 
 /** Vector operations; v* are vector ids, m a matrix id. All vectors of an op have one length. */
 export type Op =
@@ -60,7 +56,8 @@ export type Op =
   | { op: 'lpf'; state: number; x: number; k: number } // state += k (x - state)
   | { op: 'leak'; state: number; drive: number; k: number } // state += k (drive - state)
   | { op: 'outer'; m: number; a: number; x: number } // W += rate a x^T (if plasticity is on)
-  | { op: 'outer_bias'; dst: number; a: number; rate: number }; // b += rate a (if plasticity is on)
+  | { op: 'outer_bias'; dst: number; a: number; rate: number } // b += rate a (if plasticity is on)
+  | { op: 'std'; state: number; rbar: number; k: number; fn: LutFn }; // STD pool: v += k (v_inf(rbar) - v)
 
 export interface Program {
   name: string;
@@ -110,6 +107,8 @@ export function opOperands(o: Op): { reads: number[]; writes: number[] } {
       return { reads: [o.a, o.x], writes: [] };
     case 'outer_bias':
       return { reads: [o.dst, o.a], writes: [o.dst] };
+    case 'std':
+      return { reads: [o.state, o.rbar], writes: [o.state] };
   }
 }
 

@@ -138,3 +138,15 @@ export function constantTransfer(activation: Activation, derivative: 0 | 1 | 2):
   if (derivative === 2 && TABLE[activation].piecewiseLinear) return 0;
   return undefined;
 }
+
+/** What a lookup table of the chip holds: rho, rho' or rho'' of an activation, or the STD pool's
+ * steady state v_inf(r) = 1 + a / (1 + d r) (spec section 5; v_inf(rho_std(u)) rho_std(u) = u). */
+export interface TableFn extends ActivationParams {
+  activation: Activation | 'std_vinf';
+  derivative: 0 | 1 | 2;
+}
+
+export function tableValue(fn: TableFn, x: number): number {
+  if (fn.activation === 'std_vinf') return 1 + fn.stdA / (1 + fn.stdD * Math.max(0, x));
+  return activationAt(fn as ActivationParams & { activation: Activation }, fn.derivative, x);
+}

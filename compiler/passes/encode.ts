@@ -6,7 +6,7 @@
 import { UserError } from '../common/errors.js';
 import { codeRange, hwSpecHash, canonicalJson, type HwSpec } from '../hwspec/index.js';
 import { encodeProgram, wordsOf, type LooseInstr } from '../isa/index.js';
-import { activationAt } from '../network/activations.js';
+import { tableValue } from '../network/activations.js';
 import type { NetworkIR } from '../network/ir.js';
 import type { Machine, Task } from '../ir/machine.js';
 import type { LutFn } from '../ir/program.js';
@@ -24,7 +24,7 @@ export function immediate(k: number, bits: number): { imm: number; sh: number; e
 }
 
 function lutName(fn: LutFn): string {
-  return `${fn.activation}${"'".repeat(fn.derivative)}`;
+  return fn.activation === 'std_vinf' ? 'std_vinf' : `${fn.activation}${"'".repeat(fn.derivative)}`;
 }
 
 function lutKey(fn: LutFn): string {
@@ -55,19 +55,20 @@ export function encode(m: Machine, spec: HwSpec, net: NetworkIR): Image {
   const slotOf = new Map<string, number>(); // `${core}|${key}` -> slot
   const luts: LutSlot[][] = Array.from({ length: m.cores }, () => []);
   const lutDomain = new Map<string, number>(); // `${core}|${key}` -> max |x|
+  const usesTable = (t: Task): t is Extract<Task, { t: 'vec' }> => t.t === 'vec' && (t.op === 'lut' || t.op === 'std');
   for (const t of m.tasks) {
-    if (t.t !== 'vec' || t.op !== 'lut') continue;
+    if (!usesTable(t)) continue;
     const src = m.buffers[t.a!]!.home?.vector;
     const k = `${t.core}|${lutKey(t.fn!)}`;
     lutDomain.set(k, Math.max(lutDomain.get(k) ?? 0, src === undefined ? 1 : q.vectors[src]!.maxAbs));
   }
   for (const t of m.tasks) {
-    if (t.t !== 'vec' || t.op !== 'lut') continue;
+    if (!usesTable(t)) continue;
     const k = `${t.core}|${lutKey(t.fn!)}`;
     if (slotOf.has(k)) continue;
     const slot = luts[t.core]!.length;
     if (slot >= spec.core.lut_slots) {
-      const names = [...new Set(m.tasks.filter((x) => x.t === 'vec' && x.op === 'lut' && x.core === t.core).map((x) => lutName((x as { fn: LutFn }).fn)))];
+      const names = [...new Set(m.tasks.filter((x) => usesTable(x) && x.core === t.core).map((x) => lutName((x as { fn: LutFn }).fn)))];
       throw new UserError(
         `core ${t.core} needs ${names.length} lookup tables (${names.join(', ')}), hw-spec '${spec.name}' has core.lut_slots = ${spec.core.lut_slots}. Use one activation per core's populations, or a spec with more lookup-table slots`,
       );
@@ -80,7 +81,7 @@ export function encode(m: Machine, spec: HwSpec, net: NetworkIR): Image {
     const entries = new Int32Array(n);
     for (let e = 0; e < n; e++) {
       const x = (xMin + e * 2 ** shift) * 2 ** -F;
-      const y = Math.round(activationAt(t.fn! as never, t.fn!.derivative, x) * 2 ** lutOut.frac_bits);
+      const y = Math.round(tableValue(t.fn!, x) * 2 ** lutOut.frac_bits);
       entries[e] = Math.max(lutRange.min, Math.min(lutRange.max, y));
     }
     luts[t.core]!.push({ slot, name: lutName(t.fn!), xMin, shift, entries, outShift: F - lutOut.frac_bits });
@@ -180,6 +181,10 @@ export function encode(m: Machine, spec: HwSpec, net: NetworkIR): Image {
           case 'leak': {
             const k = imm(task.k!, what);
             return [{ op: 'lpf', x: d, in: a, len: l, k: k.imm, sh: k.sh }];
+          }
+          case 'std': {
+            const k = imm(task.k!, what);
+            return [{ op: 'std', v: d, rbar: a, len: l, lut: slotOf.get(`${task.core}|${lutKey(task.fn!)}`)!, k: k.imm, sh: k.sh }];
           }
         }
       }

@@ -39,7 +39,18 @@ class Builder {
   }
 }
 
-export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
+export interface LowerOptions {
+  scheme?: string;
+  /**
+   * How the top-down rows of a microcircuit see the voltages of a population with the STD-matched
+   * activation: 'none' reads the voltage (the ideal model's assumption), 'pool' sends the rate
+   * through depressing synapses whose vesicle pool relaxes with the population's tau toward
+   * v_inf(rbar), so that v rbar tracks u (spec section 5; the chip's STD rows).
+   */
+  std?: 'none' | 'pool';
+}
+
+export function lower(net: NetworkIR, opts: LowerOptions = {}): Program {
   const scheme = opts.scheme ?? net.dynamics.scheme;
   if (!(LOWERED_SCHEMES as readonly string[]).includes(scheme))
     throw new UserError(`${net.file}: dynamics.scheme: the chip runs the implicit form or Latent Equilibrium; lowering '${scheme}' is not supported. Use scheme: implicit or le (or --scheme)`);
@@ -78,6 +89,10 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
     };
     for (const t of temps) v[t] = b.vector(`${p.name}.${t}`, p.size, 'temp', 0, p.name);
     if (p.neuron.bias) v.bias = b.vector(`${p.name}.bias`, p.size, 'param', initialBias(net, net.populations.indexOf(p)), p.name);
+    if (net.microcircuit && opts.std === 'pool' && p.neuron.activation === 'std') {
+      v.pool = b.vector(`${p.name}.pool`, p.size, 'state', 1 + p.neuron.stdA, p.name);
+      v.ustd = b.vector(`${p.name}.ustd`, p.size, 'temp', 0, p.name);
+    }
     // LE: the prospective voltage and the drive of the previous step (see leTick)
     if (scheme === 'le') v.drivePrev = b.vector(`${p.name}.drivePrev`, p.size, 'state', 0, p.name);
     if (p.kind === 'output') {
@@ -254,13 +269,21 @@ export function lower(net: NetworkIR, opts: { scheme?: string } = {}): Program {
       b.emit({ op: 'sub', dst: v.t1, a: v.u, b: v.winRbar });
       b.emit({ op: 'sub', dst: v.em, a: v.t1, b: v.wrb });
     }
+    // top-down rows read voltages, or rates through depressing synapses (STD rows): v rbar ~ u
+    const topdownInput = (up: Pop): number => up.v.ustd ?? up.v.u!;
+    for (const { pop, v } of net_.values()) {
+      if (v.pool === undefined) continue;
+      const vinf: LutFn = { activation: 'std_vinf', derivative: 0, clipMax: pop.neuron.clipMax, stdA: pop.neuron.stdA, stdD: pop.neuron.stdD };
+      b.emit({ op: 'std', state: v.pool, rbar: v.rbar, k: dt / pop.neuron.tau, fn: vinf });
+      b.emit({ op: 'mul', dst: v.ustd, a: v.pool, b: v.rbar });
+    }
     // uI = (1 - bI) WIP rho(u_l) + bI BIP u_up; eA = B u_up - WPI uI; eb = rho'(u_l) eA
     for (const { iv, wip, wpi, bip, B, layer, up } of circuits) {
       b.emit({ op: 'mvm', dst: iv.wipR, m: wip.m, x: layer.v.rbar, transpose: false, accumulate: false });
-      b.emit({ op: 'mvm', dst: iv.bipU, m: bip.m, x: up.v.u, transpose: false, accumulate: false });
+      b.emit({ op: 'mvm', dst: iv.bipU, m: bip.m, x: topdownInput(up), transpose: false, accumulate: false });
       b.emit({ op: 'scale', dst: iv.u, a: iv.wipR, k: 1 - bI });
       b.emit({ op: 'axpy', dst: iv.u, a: iv.u, k: bI, b: iv.bipU });
-      b.emit({ op: 'mvm', dst: layer.v.eA, m: B.m, x: up.v.u, transpose: false, accumulate: false });
+      b.emit({ op: 'mvm', dst: layer.v.eA, m: B.m, x: topdownInput(up), transpose: false, accumulate: false });
       b.emit({ op: 'mvm', dst: layer.v.t1, m: wpi.m, x: iv.u, transpose: false, accumulate: false });
       b.emit({ op: 'sub', dst: layer.v.eA, a: layer.v.eA, b: layer.v.t1 });
       b.emit({ op: 'mul', dst: layer.v.eb, a: layer.v.d1, b: layer.v.eA });

@@ -9,13 +9,15 @@ import type { NetworkIR } from '../network/ir.js';
 import type { HwSpec } from '../hwspec/index.js';
 import { validateProgram, type Program } from '../ir/program.js';
 import { validateMachine, type Machine } from '../ir/machine.js';
-import { lower } from './lower.js';
+import { lower, type LowerOptions } from './lower.js';
+import { UserError } from '../common/errors.js';
 import { map } from './map.js';
 import { placeRoute, type PlaceOptions } from './place-route.js';
 import { schedule } from './schedule.js';
 
 export interface PipelineOptions {
   scheme?: string;
+  std?: LowerOptions['std'];
   /** called with each pass's name and output (for --dump-after) */
   onPass?: (name: string, ir: Program | Machine) => void;
 }
@@ -25,7 +27,7 @@ export type PassName = (typeof PASS_NAMES)[number];
 
 /** lower only: the program the f64 interpreter checks against the ideal model */
 export function compileProgram(net: NetworkIR, opts: PipelineOptions = {}): Program {
-  const program = lower(net, { scheme: opts.scheme });
+  const program = lower(net, { scheme: opts.scheme, std: opts.std });
   validateProgram(program, 'lower');
   opts.onPass?.('lower', program);
   return program;
@@ -42,9 +44,24 @@ export function chipScheme(net: NetworkIR): 'implicit' | 'le' {
   return net.dynamics.scheme === 'le' ? 'le' : 'implicit';
 }
 
+/** Depressing synapses on the top-down rows when the chip has them and a microcircuit asks for
+ * them (activation 'std'); their parameters must lie in the ranges the chip can set. */
+export function stdRows(net: NetworkIR, spec: HwSpec): 'none' | 'pool' {
+  const users = net.microcircuit ? net.populations.filter((p) => p.neuron.activation === 'std') : [];
+  if (!users.length || !spec.std.enabled) return 'none';
+  for (const p of users) {
+    const { stdA: a, stdD: d } = p.neuron;
+    if (a < spec.std.a.min || a > spec.std.a.max || d < spec.std.d.min || d > spec.std.d.max)
+      throw new UserError(
+        `population '${p.name}': STD parameters a = ${a}, d = ${d} are outside what the depressing synapses of hw-spec '${spec.name}' can be set to (a in [${spec.std.a.min}, ${spec.std.a.max}], d in [${spec.std.d.min}, ${spec.std.d.max}]). Change neuron.std_a / std_d or the spec's std ranges`,
+      );
+  }
+  return 'pool';
+}
+
 /** lower, (quantize), map, place_route, schedule */
 export function compileMachine(net: NetworkIR, spec: HwSpec, opts: MachineOptions = {}): Machine {
-  let program = compileProgram(net, { ...opts, scheme: opts.scheme ?? chipScheme(net) });
+  let program = compileProgram(net, { ...opts, scheme: opts.scheme ?? chipScheme(net), std: opts.std ?? stdRows(net, spec) });
   if (opts.annotate) {
     program = opts.annotate(program);
     validateProgram(program, 'quantize');

@@ -54,16 +54,27 @@ export function placeRoute(program: Program, spec: HwSpec, opts: PlaceOptions = 
   const coords = (k: number) => ({ x: k % spec.mesh.cols, y: Math.floor(k / spec.mesh.cols) });
   const hops = (a: number, b: number) => Math.abs(coords(a).x - coords(b).x) + Math.abs(coords(a).y - coords(b).y);
 
-  // ---- population slices -> cores (first fit by neuron circuits; at most one slice of a
-  // population per core, so that a port or probe has one segment per core) ----
+  // ---- population slices -> cores (first fit by neuron circuits and lookup-table slots; at most
+  // one slice of a population per core, so that a port or probe has one segment per core) ----
   const used: number[] = [];
   const owner: Record<string, number[]> = {};
+  // lookup tables each population's ops need; a core holds at most core.lut_slots of them
+  const tables = new Map<string, Set<string>>();
+  for (const o of program.ops) {
+    if (o.op !== 'lut' && o.op !== 'std') continue;
+    const pop = program.vectors[o.op === 'lut' ? o.dst : o.state]!.population!;
+    if (!tables.has(pop)) tables.set(pop, new Set());
+    tables.get(pop)!.add(JSON.stringify(o.fn));
+  }
+  const coreTables: Set<string>[] = [];
+  const tablesFit = (k: number, pop: string) => new Set([...(coreTables[k] ?? []), ...(tables.get(pop) ?? [])]).size <= spec.core.lut_slots;
   for (const [pop, slices] of Object.entries(tiling.slices)) {
     const mine = new Set<number>();
     owner[pop] = slices.map(([s, e]) => {
-      let core = used.findIndex((u, k) => u + (e - s) <= spec.core.neurons && !mine.has(k));
+      let core = used.findIndex((u, k) => u + (e - s) <= spec.core.neurons && !mine.has(k) && tablesFit(k, pop));
       if (core < 0) core = used.length;
       mine.add(core);
+      coreTables[core] = new Set([...(coreTables[core] ?? []), ...(tables.get(pop) ?? [])]);
       if (core >= total)
         throw new UserError(`population '${pop}' (${slices.length} slices of up to ${tiling.sliceSize} neurons) does not fit: the ${total} cores of ${where} (${spec.core.neurons} neuron circuits each) are full. Use a spec with more cores or a smaller network`);
       used[core] = (used[core] ?? 0) + (e - s);
@@ -169,7 +180,7 @@ export function placeRoute(program: Program, spec: HwSpec, opts: PlaceOptions = 
   program.ops.forEach((o, from) => {
     if (o.op === 'mvm') return mvmTasks(o, from);
     if (o.op === 'outer') return outerTasks(o, from);
-    const dst = o.op === 'lpf' || o.op === 'leak' ? o.state : o.dst;
+    const dst = o.op === 'lpf' || o.op === 'leak' || o.op === 'std' ? o.state : o.dst;
     const pop = vecs[dst]!.population!;
     const operand = (v: number | undefined, s: number): number | undefined => {
       if (v === undefined) return undefined;
@@ -202,6 +213,8 @@ export function placeRoute(program: Program, spec: HwSpec, opts: PlaceOptions = 
           return void tasks.push({ t: 'vec', op: 'lpf', dst: d, a: operand(o.x, s), k: o.k, ...base });
         case 'leak':
           return void tasks.push({ t: 'vec', op: 'leak', dst: d, a: operand(o.drive, s), k: o.k, ...base });
+        case 'std':
+          return void tasks.push({ t: 'vec', op: 'std', dst: d, a: operand(o.rbar, s), k: o.k, fn: o.fn, ...base });
         case 'outer_bias':
           plasticCores.add(core);
           return void tasks.push({ t: 'vec', op: 'axpy', dst: d, a: d, b: operand(o.a, s), k: o.rate, plastic: true, ...base });

@@ -1,6 +1,6 @@
 // Runs a compiled example on the reference chip and on the f64 Machine interpreter with the same
 // stimulus, and measures how far the chip's signals are from the machine's.
-import { activationAt, loadNetwork, type NetworkIR } from '../../compiler/network/index.js';
+import { loadNetwork, type NetworkIR } from '../../compiler/network/index.js';
 import { loadHwSpec } from '../../compiler/hwspec/index.js';
 import { MachineInterpreter } from '../../compiler/ir/interpret-machine.js';
 import { compileNetwork } from '../../tools/compile/compile.js';
@@ -8,7 +8,6 @@ import { examplePath } from '../../tools/bench/paths.js';
 import { createChip, type Chip } from '../../emulator/chip/index.js';
 import { stimulusDriver } from '../helpers/drive.js';
 
-const lutEval = (fn: Parameters<typeof activationAt>[0], x: number) => activationAt(fn, (fn as { derivative: 0 | 1 | 2 }).derivative, x);
 
 export interface Tracking {
   population: string;
@@ -23,7 +22,7 @@ export function track(example: string, preset: string, ticks: number, options: {
   const net = loadNetwork(examplePath(example));
   const { image, machine } = compileNetwork(net, loadHwSpec(preset), { calibrationTicks: options.calibrationTicks });
   const signal = options.signal ?? 'u';
-  const mach = new MachineInterpreter(machine, lutEval);
+  const mach = new MachineInterpreter(machine);
   const chip = createChip(image, { seed: options.seed });
   const place = stimulusDriver(net, [mach, chip]);
   const pops = net.populations.filter((p) => p.kind !== 'input');

@@ -2,16 +2,15 @@
 // level, through routes) equals the Program IR run in f64, on the presets and on a small chip
 // that forces tiling, partial sums across cores and many routes.
 import { describe, expect, it } from 'vitest';
-import { activationAt, loadNetwork, type NetworkIR } from '../../compiler/network/index.js';
+import { loadNetwork, type NetworkIR } from '../../compiler/network/index.js';
 import { loadHwSpec, type HwSpec } from '../../compiler/hwspec/index.js';
 import { ProgramInterpreter } from '../../compiler/ir/interpret.js';
 import { MachineInterpreter } from '../../compiler/ir/interpret-machine.js';
 import { compileMachine } from '../../compiler/passes/pipeline.js';
 import { examplePath } from '../../tools/bench/paths.js';
 import { stimulusDriver } from '../helpers/drive.js';
-import { smallMicrocircuit } from '../helpers/nets.js';
+import { smallMicrocircuit, smallMicrocircuitStd } from '../helpers/nets.js';
 
-const lutEval = (fn: Parameters<typeof activationAt>[0], x: number) => activationAt(fn, (fn as { derivative: 0 | 1 | 2 }).derivative, x);
 
 /** a default-like chip with small cores (n neurons, n x n crossbars), mesh x mesh of them */
 function tinyChip(n = 16, mesh = 8): HwSpec {
@@ -24,8 +23,8 @@ function tinyChip(n = 16, mesh = 8): HwSpec {
 
 function maxDeviation(net: NetworkIR, spec: HwSpec, steps: number): number {
   const machine = compileMachine(net, spec);
-  const prog = new ProgramInterpreter(machine.program, lutEval);
-  const mach = new MachineInterpreter(machine, lutEval);
+  const prog = new ProgramInterpreter(machine.program);
+  const mach = new MachineInterpreter(machine);
   const place = stimulusDriver(net, [prog, mach]);
   let worst = 0;
   const pops = net.populations.filter((p) => p.kind !== 'input');
@@ -72,6 +71,18 @@ describe('map, place_route, schedule: the machine program in f64 equals the lowe
     const m = compileMachine(net, tinyChip(4, 8));
     expect(m.cores).toBeGreaterThan(20);
     expect(maxDeviation(net, tinyChip(4, 8), 300)).toBeLessThan(1e-11);
+  });
+  it('STD rows: a microcircuit with STD-matched outputs gets vesicle pools on its top-down rows, mapped exactly', () => {
+    const net = smallMicrocircuitStd();
+    const m = compileMachine(net, tinyChip(4, 8));
+    expect(m.program.ops.some((o) => o.op === 'std')).toBe(true);
+    expect(maxDeviation(net, tinyChip(4, 8), 300)).toBeLessThan(1e-11);
+    const off = structuredClone(tinyChip(4, 8));
+    off.std.enabled = false;
+    expect(compileMachine(net, off).program.ops.some((o) => o.op === 'std')).toBe(false);
+    const narrow = structuredClone(tinyChip(4, 8));
+    narrow.std.d = { min: 0.1, max: 1 };
+    expect(() => compileMachine(net, narrow)).toThrow(/population 'out': STD parameters a = 1, d = 2 are outside/);
   });
   it('MNIST net on the default preset', () => {
     const net = loadNetwork(examplePath('mnist.yaml'));

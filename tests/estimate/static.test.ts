@@ -10,15 +10,16 @@ import { compileNetwork } from '../../tools/compile/compile.js';
 import { staticEstimate } from '../../tools/estimate/static.js';
 import { examplePath } from '../../tools/bench/paths.js';
 import { stimulusDriver } from '../helpers/drive.js';
+import { smallMicrocircuitStd } from '../helpers/nets.js';
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
 describe('static estimate == dynamic counters', () => {
-  for (const [example, ticks] of [['chain', 20], ['recurrent', 20], ['mnist', 3]] as const)
+  for (const [example, ticks] of [['chain', 20], ['recurrent', 20], ['mnist', 3], ['microcircuit-std', 20]] as const)
     for (const preset of ['default', 'bss2-like', 'high-precision'])
       for (const plastic of [true, false])
         it(`${example} on ${preset}, plasticity ${plastic ? 'on' : 'off'}`, () => {
-          const net = loadNetwork(examplePath(`${example}.yaml`));
+          const net = example === 'microcircuit-std' ? smallMicrocircuitStd() : loadNetwork(examplePath(`${example}.yaml`));
           const spec = loadHwSpec(preset);
           const { image } = compileNetwork(net, spec, { calibrationTicks: 50 });
           const est = staticEstimate(image, spec, { plastic });
@@ -43,5 +44,6 @@ describe('static estimate == dynamic counters', () => {
           expect(close(c.energy_static_pj!, est.staticPj * ticks)).toBe(true);
           expect(close(c.energy_dynamic_pj!, est.dynamicPj * ticks)).toBe(true);
           if (image.matrices.some((m) => m.plastic)) expect(est.byClass.outer_update.executions > 0).toBe(plastic);
+          if (example === 'microcircuit-std') expect(est.byClass.std_update.executions > 0).toBe(spec.std.enabled);
         }, 60000);
 });

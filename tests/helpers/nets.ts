@@ -28,3 +28,10 @@ phases: [{name: train, duration: 400ms, nudge: [out], plastic: true}]
 export function smallMicrocircuit(): NetworkIR {
   return parseNetwork(SMALL_MICROCIRCUIT, 'small-microcircuit.yaml');
 }
+
+/** the same with STD-matched output neurons: top-down rows can read their voltages from rates */
+export function smallMicrocircuitStd(): NetworkIR {
+  const text = SMALL_MICROCIRCUIT.replace('{name: out, kind: output, size: 6}', '{name: out, kind: output, size: 6, neuron: {activation: std, std_a: 1, std_d: 2}}');
+  if (text === SMALL_MICROCIRCUIT) throw new Error('smallMicrocircuitStd: the output line changed');
+  return parseNetwork(text, 'small-microcircuit-std.yaml');
+}
