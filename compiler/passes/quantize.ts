@@ -72,6 +72,19 @@ export function quantize(program: Program, spec: HwSpec, ranges: Ranges): Progra
     if (sho < -32 || sho > 31) throw new UserError(`projection '${M.name}': the output shift ${sho} of a crossbar product does not fit the instruction's shift field (-32..31); the formats of hw-spec '${spec.name}' are too far apart`);
     mvm[k] = { dx, shi: dx - F, sho };
   });
+  // state updated in place by small steps (u += dt/tau tau du/dt, rbar_in, biases): steps below half
+  // an LSB round to zero under round-to-nearest, and the state never moves
+  if (spec.rounding.state !== 'stochastic') {
+    const lsb = 2 ** -F;
+    program.ops.forEach((o) => {
+      if (o.op !== 'axpy' || o.dst !== o.a || program.vectors[o.dst]!.role === 'temp') return;
+      const step = Math.abs(o.k) * (ranges.vectors[o.b] ?? 0);
+      if (step > 0 && step < lsb / 2)
+        warnings.push(
+          `${program.vectors[o.dst]!.name} moves by at most ${step.toPrecision(2)} per tick (${Math.abs(o.k).toPrecision(2)} x max |${program.vectors[o.b]!.name}|), under half a state LSB (${lsb.toPrecision(2)}): with rounding.state '${spec.rounding.state}' it will not move. Use a larger dt, a state format with more fraction bits, or stochastic state rounding`,
+        );
+    });
+  }
   const quant: Quantization = { stateFrac: F, vectors, matrices, kappa, mvm, calibrationTicks: ranges.ticks, warnings };
   return { ...program, quant };
 }
