@@ -3,15 +3,15 @@
 // formats.state), probe codes become real values the same way, and projections' weights are read
 // back from their crossbar blocks through the matrix scale.
 import { UserError } from '../../compiler/common/errors.js';
-import { codeRange } from '../../compiler/hwspec/types.js';
-import type { Image, PortMap } from '../../compiler/image/types.js';
+import { codeRange, type CodeRange } from '../../compiler/hwspec/types.js';
+import type { Image, PortMap, ProbeMap } from '../../compiler/image/types.js';
 import type { Signal } from '../../compiler/network/index.js';
 import type { Backend } from '../backend.js';
 import { cycleSummary, energySummary, flatCounters, type CycleSummary, type EnergySummary } from './counters.js';
 import { ChipReference, type ChipOptions } from './reference.js';
 
-export interface Chip extends Backend {
-  readonly reference: ChipReference;
+/** What every emulator of the chip offers (this reference and the Wasm core of wasm.ts). */
+export interface ChipEmulator extends Backend {
   /** ticks run since the chip was created or reset() (start() does not change it) */
   readonly tick: number;
   /** back to the image's initial state (memory, weights, delay lines, generators, counters) */
@@ -20,6 +20,54 @@ export interface Chip extends Backend {
   weights(projection: string): Float64Array;
   energy(): EnergySummary;
   cycles(): CycleSummary;
+}
+
+export interface Chip extends ChipEmulator {
+  readonly reference: ChipReference;
+}
+
+// ---- the real-unit side of any implementation of the chip (this reference, the Wasm core)
+
+export function requirePort(p: PortMap | undefined, kind: PortMap['kind'], population: string): PortMap {
+  if (!p) throw new UserError(`the image has no ${kind} port for population '${population}'`);
+  return p;
+}
+
+export function requireProbe(p: ProbeMap | undefined, population: string, signal: string): ProbeMap {
+  if (!p) throw new UserError(`signal '${signal}' of '${population}' is not probed in this image`);
+  return p;
+}
+
+/** codes = round(x * 2^fracBits), saturated to formats.state, into the port's segments; returns the values it clamped */
+export function writePortCodes(p: PortMap, values: ArrayLike<number>, codes: Int32Array, state: CodeRange): number {
+  if (values.length !== p.size) throw new UserError(`${p.kind} port of '${p.population}': expected ${p.size} values, got ${values.length}`);
+  const { min, max } = state;
+  let saturations = 0;
+  for (const g of p.segments) {
+    for (let k = g.offset; k < g.offset + g.length; k++) {
+      const code = Math.round(values[k]! * 2 ** g.fracBits);
+      if (code < min || code > max) saturations++;
+      codes[k] = Math.min(max, Math.max(min, code));
+    }
+  }
+  return saturations;
+}
+
+/** probe codes -> real values, per segment */
+export function readProbeCodes(p: ProbeMap, codes: Int32Array, out: Float64Array): void {
+  for (const g of p.segments) for (let k = g.offset; k < g.offset + g.length; k++) out[k] = codes[k]! * 2 ** -g.fracBits;
+}
+
+/** W[post][pre] = crossbar code / scale over the projection's blocks, row-major post x pre */
+export function projectionWeights(image: Image, projection: string, crossbar: (core: number) => { cell(row: number, col: number): number }): Float64Array {
+  const M = image.matrices.find((m) => m.name === projection);
+  if (!M) throw new UserError(`the image has no projection '${projection}' (it has: ${image.matrices.map((m) => m.name).join(', ')})`);
+  const out = new Float64Array(M.rows * M.cols);
+  for (const b of M.blocks) {
+    const core = crossbar(b.core);
+    for (let p = 0; p < b.m; p++) for (let q = 0; q < b.n; q++) out[(b.post0 + q) * M.cols + b.pre0 + p] = core.cell(b.xrow + p, b.xcol + q) / M.scale;
+  }
+  return out;
 }
 
 class ChipHost implements Chip {
@@ -37,23 +85,11 @@ class ChipHost implements Chip {
   }
 
   private port(kind: PortMap['kind'], population: string): PortMap {
-    const p = this.reference.findPort(kind, population);
-    if (!p) throw new UserError(`the image has no ${kind} port for population '${population}'`);
-    return p;
+    return requirePort(this.reference.findPort(kind, population), kind, population);
   }
 
-  /** codes = round(x * 2^fracBits), saturated to formats.state, into the port's segments */
   private writePort(p: PortMap, values: ArrayLike<number>): void {
-    if (values.length !== p.size) throw new UserError(`${p.kind} port of '${p.population}': expected ${p.size} values, got ${values.length}`);
-    const { min, max } = codeRange(this.reference.spec.formats.state);
-    const codes = this.reference.portCodes.get(p.id)!;
-    for (const g of p.segments) {
-      for (let k = g.offset; k < g.offset + g.length; k++) {
-        const code = Math.round(values[k]! * 2 ** g.fracBits);
-        if (code < min || code > max) this.inputSaturations++;
-        codes[k] = Math.min(max, Math.max(min, code));
-      }
-    }
+    this.inputSaturations += writePortCodes(p, values, this.reference.portCodes.get(p.id)!, codeRange(this.reference.spec.formats.state));
   }
 
   setInput(population: string, values: Float64Array): void {
@@ -82,10 +118,8 @@ class ChipHost implements Chip {
   }
 
   probe(population: string, signal: Signal, out: Float64Array): void {
-    const p = this.reference.findProbe(population, signal);
-    if (!p) throw new UserError(`signal '${signal}' of '${population}' is not probed in this image`);
-    const codes = this.reference.probeCodes.get(p.id)!;
-    for (const g of p.segments) for (let k = g.offset; k < g.offset + g.length; k++) out[k] = codes[k]! * 2 ** -g.fracBits;
+    const p = requireProbe(this.reference.findProbe(population, signal), population, signal);
+    readProbeCodes(p, this.reference.probeCodes.get(p.id)!, out);
   }
 
   counters(): Record<string, number> {
@@ -98,14 +132,7 @@ class ChipHost implements Chip {
   }
 
   weights(projection: string): Float64Array {
-    const M = this.reference.image.matrices.find((m) => m.name === projection);
-    if (!M) throw new UserError(`the image has no projection '${projection}' (it has: ${this.reference.image.matrices.map((m) => m.name).join(', ')})`);
-    const out = new Float64Array(M.rows * M.cols);
-    for (const b of M.blocks) {
-      const core = this.reference.core(b.core);
-      for (let p = 0; p < b.m; p++) for (let q = 0; q < b.n; q++) out[(b.post0 + q) * M.cols + b.pre0 + p] = core.cell(b.xrow + p, b.xcol + q) / M.scale;
-    }
-    return out;
+    return projectionWeights(this.reference.image, projection, (core) => this.reference.core(core));
   }
 
   energy(): EnergySummary {

@@ -7,7 +7,7 @@ import { Rng } from '../../compiler/common/rng.js';
 import type { HwSpec } from '../../compiler/hwspec/types.js';
 
 /** Stream numbers of the per-core run generators: stream = 2 * core + purpose. */
-const RUN_PURPOSE = { rounding: 0, noise: 1 } as const;
+export const RUN_PURPOSE = { rounding: 0, noise: 1 } as const;
 /** Mismatch streams start here (far from the run streams, which use a different seed anyway). */
 const MISMATCH_STREAM_BASE = 0x4000_0000;
 
@@ -36,6 +36,11 @@ export function coreGenerators(spec: HwSpec, runSeed: number, core: number): Cor
 export function gaussian(rng: Rng): number {
   const u1 = rng.uniform();
   const u2 = rng.uniform();
+  return boxMuller(u1, u2);
+}
+
+/** The Box-Muller transform of gaussian(): also what the Wasm core asks its host for (with this Math.log and Math.cos). */
+export function boxMuller(u1: number, u2: number): number {
   // 1 - u1 lies in (0, 1], so the logarithm is finite
   return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
 }

@@ -26,6 +26,22 @@ interface OpenLoop {
 
 type CoreStatus = 'running' | 'at_barrier' | 'halted';
 
+/** The text of a runtime error: the tick, the core, the word and the instruction that starts there. */
+export function runtimeErrorText(tick: number, core: LoadedCore, word: number, message: string): string {
+  const k = core.instrAt[word];
+  const what = k !== undefined && k >= 0 ? ` (${print(core.program[k]!.instr)})` : '';
+  return `chip tick ${tick}: core ${core.index}, word ${word}${what}: ${message}`;
+}
+
+/** What went wrong, for runtimeErrorText (shared with the Wasm core's host, which must say the same). */
+export const RUNTIME_ERRORS = {
+  ranOffEnd: (words: number) => `ran past the end of its ${words}-word program without halt`,
+  haltedWhileWaiting: (waitingCore: number, waitingWord: number, phase: number) =>
+    `halted while core ${waitingCore} waits at its barrier (word ${waitingWord}), barrier ${phase + 1} of this tick; every core must execute the same number of barriers`,
+  routeRace: (id: number, r: Route) =>
+    `route ${id} (core ${r.srcCore} -> core ${r.dstCore}) has no delay, and its send and recv ran in the same barrier phase: what arrives would depend on the order the cores run in. Put a barrier between them`,
+};
+
 /** One core: its datapath and its sequencer state. */
 class CoreRun {
   pc = 0;
@@ -77,6 +93,13 @@ class DelayLine {
   }
 }
 
+/** The run seed of `options`, checked. */
+export function runSeedOption(options: ChipOptions): number {
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0) throw new UserError(`run seed must be a whole number >= 0, got ${options.seed}`);
+  return seed;
+}
+
 export class ChipReference {
   readonly spec: HwSpec;
   readonly chip: LoadedChip;
@@ -97,8 +120,7 @@ export class ChipReference {
   ) {
     // images are checked when read (readImage validates the spec); an in-memory image is trusted
     this.spec = JSON.parse(image.hwSpecJson) as HwSpec;
-    this.runSeed = options.seed ?? 0;
-    if (!Number.isInteger(this.runSeed) || this.runSeed < 0) throw new UserError(`run seed must be a whole number >= 0, got ${options.seed}`);
+    this.runSeed = runSeedOption(options);
     this.chip = loadChip(image, this.spec);
     this.counters = new ChipCounters(this.spec, image.header.dt, this.chip.cores.map((c) => c.index));
     this.reset();
@@ -145,11 +167,7 @@ export class ChipReference {
       if (waiting.length === 0) break;
       const halted = this.cores.find((c) => c.status === 'halted');
       if (halted) {
-        throw this.runtimeError(
-          halted,
-          halted.stoppedAt,
-          `halted while core ${waiting[0]!.index} waits at its barrier (word ${waiting[0]!.stoppedAt}), barrier ${phase + 1} of this tick; every core must execute the same number of barriers`,
-        );
+        throw this.runtimeError(halted, halted.stoppedAt, RUNTIME_ERRORS.haltedWhileWaiting(waiting[0]!.index, waiting[0]!.stoppedAt, phase));
       }
       for (const c of waiting) c.status = 'running';
     }
@@ -158,18 +176,11 @@ export class ChipReference {
   }
 
   private runtimeError(c: CoreRun, word: number, message: string): UserError {
-    const k = c.loaded.instrAt[word];
-    const what = k !== undefined && k >= 0 ? ` (${print(c.loaded.program[k]!.instr)})` : '';
-    return new UserError(`chip tick ${this.tick}: core ${c.index}, word ${word}${what}: ${message}`);
+    return new UserError(runtimeErrorText(this.tick, c.loaded, word, message));
   }
 
   private race(c: CoreRun, li: LoadedInstr, route: number): UserError {
-    const r = this.chip.routes.get(route)!;
-    return this.runtimeError(
-      c,
-      li.word,
-      `route ${route} (core ${r.srcCore} -> core ${r.dstCore}) has no delay, and its send and recv ran in the same barrier phase: what arrives would depend on the order the cores run in. Put a barrier between them`,
-    );
+    return this.runtimeError(c, li.word, RUNTIME_ERRORS.routeRace(route, this.chip.routes.get(route)!));
   }
 
   /** Runs core `c` until it reaches a barrier or halts. */
@@ -177,7 +188,7 @@ export class ChipReference {
     const { program, instrAt } = c.loaded;
     for (;;) {
       const k = instrAt[c.pc];
-      if (k === undefined) throw this.runtimeError(c, c.pc, `ran past the end of its ${instrAt.length}-word program without halt`);
+      if (k === undefined) throw this.runtimeError(c, c.pc, RUNTIME_ERRORS.ranOffEnd(instrAt.length));
       const li = program[k]!;
       c.phaseCycles += c.counters.charge(li);
       let next = li.next;

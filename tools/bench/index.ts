@@ -1,15 +1,20 @@
-// `npm run bench`: prints figures (never pass/fail). Sections: kernels, ideal model, chain, compile.
+// `npm run bench`: prints figures (never pass/fail). Sections: kernels, ideal model, chain, compile,
+// xbar (int16 crossbar kernels against C), chip (the Wasm chip core against the reference).
 // Pass section names to run only some: `npm run bench -- ideal chain`.
 import { cpus } from 'node:os';
 import { benchKernels } from './kernels.js';
 import { benchChain, benchIdealMnist } from './ideal.js';
 import { benchCompile } from './compile.js';
+import { benchXbar } from './xbar.js';
+import { benchChip } from './chip.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
   kernels: benchKernels,
   ideal: async () => [await benchIdealMnist('wasm'), await benchIdealMnist('js')],
   chain: benchChain,
   compile: benchCompile,
+  xbar: benchXbar,
+  chip: benchChip,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

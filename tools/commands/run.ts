@@ -7,6 +7,7 @@ import { loadImageWithBytes, imageHash, type Image } from '../../compiler/image/
 import { loadNetwork, parseNetwork } from '../../compiler/network/load.js';
 import type { NetworkIR, Probe, Signal } from '../../compiler/network/index.js';
 import { createChip } from '../../emulator/chip/host.js';
+import { createNodeWasmChip } from '../../emulator/chip/wasm-node.js';
 import { runBackend } from '../../emulator/simulate.js';
 import { mnistSplit } from '../../emulator/stimulus/mnist.js';
 import { traceToCsv, traceToJson, type Trace } from '../../emulator/trace.js';
@@ -23,6 +24,7 @@ interface RunFlags {
   every?: string;
   out?: string;
   seed?: string;
+  backend?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -35,6 +37,14 @@ export function networkOf(image: Image, file: string, netFile?: string): Network
     throw new UserError(`${file}: the image carries no network source (it was not made by nla compile, or by an older one). Give the network file with --net <file>`);
   const seed = image.metadata.networkSeed;
   return parseNetwork(text, `${file}#${String(image.metadata.networkFile ?? 'network.yaml')}`, typeof seed === 'number' ? { seed } : {});
+}
+
+/** The chip emulators `--backend` chooses from: the Wasm core (fast) and the TypeScript reference (the definition; bit-identical, slow). */
+export const CHIP_BACKENDS = { wasm: createNodeWasmChip, reference: createChip } as const;
+
+export function chipBackend(name = 'wasm'): (typeof CHIP_BACKENDS)[keyof typeof CHIP_BACKENDS] {
+  if (name !== 'wasm' && name !== 'reference') throw new UserError(`--backend: expected ${Object.keys(CHIP_BACKENDS).join(' or ')}, got '${name}'`);
+  return CHIP_BACKENDS[name];
 }
 
 /** --record for an image: "u" (every population the image probes), "pop.signal"; default: all probes */
@@ -62,6 +72,7 @@ export function registerRun(program: Command): void {
     .option('--every <n>', 'record every n-th tick', '1')
     .option('--out <file>', 'write the trace to run.json or run.csv')
     .option('--seed <n>', 'run seed: read noise and stochastic rounding (mismatch comes from the hw-spec seed)', '0')
+    .option('--backend <name>', 'chip emulator: wasm (the Wasm core) or reference (the TypeScript interpreter that defines the chip; same bits, much slower)', 'wasm')
     .option('--json', 'machine-readable output on stdout')
     .option('--quiet', 'no progress bar')
     .action((file: string, flags: RunFlags) => {
@@ -70,7 +81,8 @@ export function registerRun(program: Command): void {
       if (Math.abs(net.dynamics.dt - image.header.dt) > 1e-15 * image.header.dt)
         throw new UserError(`${file}: the image ticks with dt = ${image.header.dt} s, the network file with ${net.dynamics.dt} s. Recompile the image from this network file`);
       const seed = parseCount(flags.seed ?? '0', '--seed');
-      const chip = createChip(image, { seed });
+      const create = chipBackend(flags.backend);
+      const chip = create(image, { seed });
       const record = imageProbes(image, flags.record, file);
       const bar = progressBar(!flags.quiet && !flags.json, 'run');
       const t0 = performance.now();
@@ -82,20 +94,20 @@ export function registerRun(program: Command): void {
           record,
           every: parseCount(flags.every ?? '1', '--every'),
           onProgress: bar.update,
-          meta: { network: net.name, image: file, imageSha256: imageHash(bytes), backend: 'chip', hwSpec: image.header.hwSpecName, seed },
+          meta: { network: net.name, image: file, imageSha256: imageHash(bytes), backend: 'chip', emulator: chip.name, hwSpec: image.header.hwSpecName, seed },
         });
       } finally {
         bar.stop();
       }
       const seconds = (performance.now() - t0) / 1000;
       const ticks = trace.meta.steps as number;
-      const summary = { image: file, network: net.name, hw: image.header.hwSpecName, ticks, simulated_s: ticks * net.dynamics.dt, wall_s: seconds, ticks_per_s: ticks / seconds, out: flags.out ?? null, counters: chip.counters() };
+      const summary = { image: file, network: net.name, hw: image.header.hwSpecName, emulator: chip.name, ticks, simulated_s: ticks * net.dynamics.dt, wall_s: seconds, ticks_per_s: ticks / seconds, out: flags.out ?? null, counters: chip.counters() };
       if (flags.out) writeFileAtomic(flags.out, flags.out.endsWith('.csv') ? traceToCsv(trace) : traceToJson(trace));
       if (flags.json) {
         process.stdout.write(flags.out ? JSON.stringify(summary) + '\n' : traceToJson(trace));
         return;
       }
-      process.stdout.write(`${net.name} on '${summary.hw}': ${ticks} ticks of ${net.dynamics.dt * 1e3} ms, ${seconds.toFixed(2)} s wall, ${summary.ticks_per_s.toFixed(0)} ticks/s\n`);
+      process.stdout.write(`${net.name} on '${summary.hw}' (${chip.name}): ${ticks} ticks of ${net.dynamics.dt * 1e3} ms, ${seconds.toFixed(2)} s wall, ${summary.ticks_per_s.toFixed(0)} ticks/s\n`);
       if (flags.out) process.stdout.write(`trace written to ${flags.out}\n`);
     });
 }

@@ -1,0 +1,55 @@
+// The chip core in Wasm (build/chip.wasm): the same chip as the reference interpreter
+// (emulator/chip/reference.ts), bit for bit, on a memory the host lays out at load
+// (emulator/chip/wasm-layout.ts; the records are in layout.ts). Imports: env.memory (the host's,
+// never grown), env.gaussians (Box-Muller by the host, with its Math.log and Math.cos), env.abort.
+//
+//   sequencer.ts  a tick: phases, control flow, routes, ports, probes, counters
+//   vector.ts     the vector unit;  crossbar.ts  DAC, line sums, ADC, plasticity
+//   arith.ts      sat, rnd, scl;    random.ts    xoshiro128**, Box-Muller, rounding bits
+//   state.ts      hw-spec constants and the active core in globals
+import { configure } from './state';
+import { setConfig } from './sequencer';
+import { fill, gaussians, jump, nextU32, seedGenerator as seed, uniform } from './random';
+
+export * from './layout';
+export { tick, resetTicks } from './sequencer';
+
+/** First free byte after the module's static data (its scratch vectors); the host lays out from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Reads the hw-spec constants of the config block at `cfg`; once, after the host wrote it. */
+export function init(cfg: usize): void {
+  configure(cfg);
+  setConfig(cfg);
+}
+
+/** Seeds the generator at `at` as new Rng(seed, stream) (both already ToUint32). */
+export function seedGenerator(at: usize, s: u32, stream: u32): void {
+  seed(at, s, stream);
+}
+
+// ---- for the tests: the generators against compiler/common/rng.ts and emulator/chip/random.ts
+export function rngNextU32(at: usize): u32 {
+  return nextU32(at);
+}
+
+/** n draws into out (u32), or only advances the generator with out = 0 */
+export function rngFill(at: usize, out: usize, n: i32): void {
+  fill(at, out, n);
+}
+
+/** advances the generator by the steps of a jump table */
+export function rngJump(at: usize, table: usize): void {
+  jump(at, table);
+}
+
+export function rngUniform(at: usize): f64 {
+  return uniform(at);
+}
+
+/** n gaussians into out (16 bytes per value) */
+export function rngGaussians(at: usize, out: usize, n: i32): void {
+  gaussians(at, out, n);
+}

@@ -1,0 +1,164 @@
+// The Wasm core beside the reference on hand-assembled images: the same load and runtime errors,
+// word for word; the arithmetic corners random programs rarely reach; which datapath an image
+// gets (i16 or i32 cells, f64 or integer line sums); start() and reset(); run seeds.
+import { describe, expect, it } from 'vitest';
+import type { LutSlot, PortMap, ProbeMap, Route } from '../../compiler/image/index.js';
+import { createChip } from '../../emulator/chip/index.js';
+import { createNodeWasmChip } from '../../emulator/chip/wasm-node.js';
+import { asmImage, type TestImage } from '../chip/helpers.js';
+import { expectSameError, expectSameState, pair } from './compare.js';
+
+const route = (id: number, delay: number, srcCore = 0, dstCore = 1, length = 1): Route => ({ id, srcCore, dstCore, length, hops: Math.abs(dstCore - srcCore), delay });
+
+/** Runs `text` for `ticks` on both and compares everything after each tick. */
+function same(text: string, t: TestImage = {}, ticks = 2, seed = 0): void {
+  const p = pair(asmImage(text, t), seed);
+  for (let k = 0; k < ticks; k++) {
+    p.ref.step();
+    p.wasm.step();
+    expectSameState(p, `tick ${k}`);
+  }
+}
+
+describe('errors read the same', () => {
+  const loadError = (text: string, t: TestImage = {}) => {
+    const image = asmImage(text, t);
+    return expectSameError(() => createChip(image), () => createNodeWasmChip(image));
+  };
+  const tickError = (text: string, t: TestImage = {}) => {
+    const image = asmImage(text, t);
+    const a = createChip(image);
+    const b = createNodeWasmChip(image);
+    return expectSameError(() => a.step(), () => b.step());
+  };
+
+  it('at load: operands, ids, jump targets, run seeds (the reference\'s own checks)', () => {
+    expect(loadError('vadd @250, @0, @0, 10\nhalt')).toMatch(/operand dst covers words 250/);
+    expect(loadError('send route0, @0, 2\nhalt', { routes: [route(0, 0)] })).toMatch(/do not fit route 0/);
+    expect(loadError('loop x2, $3\njmp $4\nnop\nnop\nhalt')).toMatch(/beyond the end/);
+    expect(loadError('vlut @0, @1, 1, lut2\nhalt')).toMatch(/slot 2 is not loaded/);
+    const image = asmImage('halt');
+    expectSameError(() => createChip(image, { seed: -1 }), () => createNodeWasmChip(image, { seed: -1 }));
+  });
+
+  it('at run time: running off the end, halting while another core waits, a delay-0 race either way round', () => {
+    expect(tickError('nop')).toMatch(/core 0, word 1: ran past the end/);
+    expect(tickError('.core 0\nbarrier\nhalt\n.core 1\nnop\nhalt')).toMatch(/core 1, word 1 \(halt\): halted while core 0 waits/);
+    expect(tickError('.core 0\nnop\nbarrier\nbarrier\nhalt\n.core 1\nbarrier\nhalt\n.core 2\nbarrier\nbarrier\nhalt')).toMatch(/barrier 2 of this tick/);
+    const racy = '.core 0\nsend route0, @0, 1\nhalt\n.core 1\nrecv route0, @0, 1\nhalt';
+    expect(tickError(racy, { routes: [route(0, 0)] })).toMatch(/core 1, word 0 .*same barrier phase/);
+    expect(tickError('.core 0\nrecv route0, @0, 1\nhalt\n.core 1\nsend route0, @0, 1\nhalt', { routes: [route(0, 0, 1, 0)] })).toMatch(/core 1, word 0 \(send/);
+  });
+
+  it('an error in a later tick names that tick', () => {
+    // the loop runs off the end only once the flag written in the first tick is set
+    const image = asmImage('jz @0, $2\nhalt\nseti @0, #0\nseti @0, #1\nnop', { memory: { 0: { 0: [0] } } });
+    const a = createChip(image);
+    const b = createNodeWasmChip(image);
+    expect(expectSameError(() => a.step(), () => b.step())).toMatch(/chip tick 0/);
+  });
+});
+
+describe('arithmetic corners', () => {
+  const big = (s: TestImage['spec']): TestImage['spec'] => (x) => {
+    x.formats.state = { bits: 32, frac_bits: 16, signed: true };
+    s?.(x);
+  };
+
+  it('shifts of 0, 32 and 63 in every rounding mode; vshl beyond every format; raw words from seti', () => {
+    for (const state of ['nearest_even', 'floor', 'stochastic'] as const) {
+      const spec = big((x) => Object.assign(x, { seed: 3, rounding: { ...x.rounding, state } }));
+      const memory = { 0: { 0: [2 ** 31 - 1, -(2 ** 31), 3, -3, 1, -1, 0, 12345] } };
+      same(
+        [
+          'vmul @10, @0, @0, 8, sh63',
+          'vmul @20, @0, @1, 8, sh32',
+          'vmuli @30, @0, 8, #-2147483648, sh0',
+          'vaxpy @40, @0, @0, 8, #2147483647, sh62',
+          'vshl @50, @0, 8, sh63',
+          'vshl @60, @2, 6, sh31',
+          'seti @70, #-2147483648',
+          'vshr @71, @70, 1, sh0',
+          'vset @72, 4, #-134217728',
+          'vclip @76, @0, 8, #5, #-5',
+          'halt',
+        ].join('\n'),
+        { spec, memory },
+        3,
+      );
+    }
+  });
+
+  it('lookup tables: both ends, spacing up to 2^31, and (in an image built in memory) wider, needing 128-bit products', () => {
+    const lut = (slot: number, xMin: number, shift: number, outShift: number): LutSlot => ({ slot, name: `t${slot}`, xMin, shift, outShift, entries: Int32Array.from([-(2 ** 31), 2 ** 31 - 1, -5, 7, 2 ** 30]) });
+    for (const state of ['nearest_even', 'floor', 'stochastic'] as const) {
+      const luts = { 0: [lut(0, -(2 ** 31), 31, -7), lut(1, -100, 3, 63), lut(2, 2 ** 31 - 1, 0, -63), lut(3, -(2 ** 31), 40, 2)] };
+      const memory = { 0: { 0: [-(2 ** 31), -1, 0, 1, 2 ** 31 - 1, -101, -99, 1000] } };
+      const text = ['vlut @10, @0, 8, lut0', 'vlut @20, @0, 8, lut1', 'vlut @30, @0, 8, lut2', 'vlut @40, @0, 8, lut3', 'std @50, @0, 8, lut3, #-7, sh5', 'halt'].join('\n');
+      same(text, { luts, memory, spec: big((x) => Object.assign(x, { seed: 4, rounding: { ...x.rounding, state } })) }, 3);
+    }
+  });
+
+  it('crossbar reads: DAC and ADC clips, fractional DAC models, noise and mismatch, the .acc forms at the state limits', () => {
+    const weights = { 0: Array.from({ length: 64 }, (_, k) => [k >> 3, k & 7, ((k * 37) % 255) - 127] as [number, number, number]) };
+    const memory = { 0: { 0: [127, -128, 300, -300, 5, -5, 0, 64], 10: [32767, -32768, 0, 1, -1, 2, -2, 3] } };
+    const text = ['mvm.acc @10, @0, r0, c0, 8, 8, sh-1, sh+3', 'mvmt.acc @10, @0, r0, c0, 8, 8, sh+2, sh-4', 'mvm @20, @0, r0, c0, 8, 8, sh-32, sh+31', 'halt'].join('\n');
+    for (const spec of [
+      (x: Parameters<NonNullable<TestImage['spec']>>[0]) => void (x.adc.gain = 1),
+      (x: Parameters<NonNullable<TestImage['spec']>>[0]) => Object.assign(x, { dac: { ...x.dac, gain: 0.75, offset: -0.5 }, noise: { enabled: true, read_std_lsb: 2 }, seed: 8 }),
+      (x: Parameters<NonNullable<TestImage['spec']>>[0]) => Object.assign(x, { mismatch: { enabled: true, adc_gain_std: 0.1, adc_offset_std_lsb: 1, tau_std: 0 }, rounding: { ...x.rounding, adc: 'floor', state: 'stochastic' }, seed: 9 }),
+    ]) {
+      same(text, { weights, memory, spec }, 3, 5);
+    }
+  });
+
+  it('plasticity: outer.rn and outer.sr with shifts 0 to 63, weight saturation, noSelf diagonals', () => {
+    const rec = { name: 'rec', rows: 4, cols: 4, scale: 64, plastic: true, noSelf: true, blocks: [{ core: 0, pre0: 1, post0: 0, m: 3, n: 4, xrow: 2, xcol: 1 }] };
+    const memory = { 0: { 0: [2 ** 31 - 1, -(2 ** 31), 3, -3], 4: [1, -1, 100, -100, 2 ** 20] } };
+    for (const sh of [0, 1, 16, 32, 33, 63]) {
+      same(`outer.rn @0, @4, r0, c0, 4, 5, sh${sh}\nouter.sr @0, @4, r2, c1, 3, 4, sh${sh}\nhalt`, { matrices: [rec], memory, spec: (x) => void (x.seed = 2) }, 3, 1);
+    }
+  });
+});
+
+describe('datapath of an image', () => {
+  const kind = (t: TestImage) => createNodeWasmChip(asmImage('halt', t)).datapath;
+  it('i16 cells and i32 sums for 8-bit codes; i64 sums and i32 cells for wider ones; f64 sums for drives that are not whole or sums beyond 2^53', () => {
+    expect(kind({})).toEqual({ cells: 'i16', sums: 'i32' });
+    expect(kind({ preset: 'high-precision' })).toEqual({ cells: 'i16', sums: 'i64' });
+    expect(kind({ spec: (s) => void (s.formats.weight = { bits: 20, frac_bits: 10, signed: true }) })).toEqual({ cells: 'i32', sums: 'i64' });
+    expect(kind({ spec: (s) => void (s.dac = { ...s.dac, offset: 0.5 }) })).toEqual({ cells: 'i16', sums: 'f64' });
+    expect(kind({ spec: (s) => Object.assign(s, { formats: { ...s.formats, weight: { bits: 32, frac_bits: 0, signed: true }, dac: { bits: 32, frac_bits: 0, signed: true } }, dac: { ...s.dac, range: { min: -(2 ** 31), max: 2 ** 31 - 1 } } }) })).toEqual({
+      cells: 'i32',
+      sums: 'f64',
+    });
+  });
+});
+
+describe('host', () => {
+  const seg = (core: number, offset: number) => ({ core, offset, length: 2, fracBits: 4 });
+  const ports: PortMap[] = [{ id: 0, kind: 'input', population: 'x', size: 4, segments: [seg(0, 0), seg(1, 2)] }];
+  const probes: ProbeMap[] = [{ id: 3, population: 'x', signal: 'u', size: 4, segments: [seg(0, 0), seg(1, 2)] }];
+  const code = 'in port0, @0, 2\nvadd @0, @0, @0, 2\nvadd @8, @8, @9, 1\nprobe probe3, @0, 2\nhalt';
+  const image = asmImage(`.core 0\n${code}\n.core 1\n${code}`, { ports, probes, memory: { 0: { 9: [1] }, 1: { 9: [2] } } });
+
+  it('ports and probes in real units, start() and reset() as the reference', () => {
+    const p = pair(image, 3);
+    const out = [new Float64Array(4), new Float64Array(4)];
+    for (const [k, x] of [[1, -0.5, 0.25, 3000], [0.1, 0.2, -4000, 5]].entries()) {
+      for (const c of [p.ref, p.wasm]) c.setInput('x', Float64Array.from(x));
+      p.ref.step();
+      p.wasm.step();
+      p.ref.probe('x', 'u', out[0]!);
+      p.wasm.probe('x', 'u', out[1]!);
+      expect(out[1]).toEqual(out[0]);
+      expectSameState(p, `tick ${k}`);
+      if (k === 0) for (const c of [p.ref, p.wasm]) c.start();
+    }
+    for (const c of [p.ref, p.wasm]) c.reset();
+    expectSameState(p, 'after reset');
+    expect(() => p.wasm.setInput('y', new Float64Array(4))).toThrow("the image has no input port for population 'y'");
+    expect(() => p.wasm.probe('x', 'v' as never, out[1]!)).toThrow("signal 'v' of 'x' is not probed in this image");
+    expect(() => p.wasm.weights('nope')).toThrow(/the image has no projection 'nope'/);
+  });
+});
