@@ -18,3 +18,15 @@ export function packageRoot(): string {
     dir = up;
   }
 }
+
+/**
+ * Path of a Wasm binary the build writes to build/ (`npm run build:wasm`); the environment
+ * variable `override`, when set, names another file (tests and benchmarks of other builds).
+ */
+export function buildWasmPath(file: string, override: string): string {
+  const chosen = process.env[override];
+  if (chosen) return chosen;
+  const path = join(packageRoot(), 'build', file);
+  if (!existsSync(path)) throw new Error(`nla: ${path} not found; build it with \`npm run build:wasm\``);
+  return path;
+}

@@ -2,20 +2,13 @@
 // TS sources under vitest and the compiled dist/ alike), compiles it once per process, and makes
 // Wasm chips with it. NLA_CHIP_WASM=/path/to/chip.wasm overrides the search. Not exported from
 // emulator/chip/index.ts, which stays browser-safe.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../../compiler/common/package-root.js';
+import { readFileSync } from 'node:fs';
+import { buildWasmPath } from '../../compiler/common/package-root.js';
 import type { Image } from '../../compiler/image/types.js';
 import type { ChipOptions } from './reference.js';
 import { createWasmChip, type WasmChip } from './wasm.js';
 
-export function findChipWasm(): string {
-  const override = process.env.NLA_CHIP_WASM;
-  if (override) return override;
-  const file = join(packageRoot(), 'build', 'chip.wasm');
-  if (!existsSync(file)) throw new Error(`nla chip: ${file} not found; build it with \`npm run build:wasm\``);
-  return file;
-}
+export const findChipWasm = (): string => buildWasmPath('chip.wasm', 'NLA_CHIP_WASM');
 
 let compiled: WebAssembly.Module | undefined;
 
