@@ -8,6 +8,9 @@ import { registerCompile } from './commands/compile.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerRun } from './commands/run.js';
 import { registerEstimate } from './commands/estimate.js';
+import { registerReport } from './commands/report.js';
+import { registerSweep } from './commands/sweep.js';
+import { registerTrain } from './commands/train.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -23,6 +26,9 @@ export function buildProgram(): Command {
   registerImageCommands(program);
   registerRun(program);
   registerEstimate(program);
+  registerReport(program);
+  registerSweep(program);
+  registerTrain(program);
   return program;
 }
 

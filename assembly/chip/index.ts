@@ -1,15 +1,15 @@
 // The chip core in Wasm (build/chip.wasm): the same chip as the reference interpreter
 // (emulator/chip/reference.ts), bit for bit, on a memory the host lays out at load
 // (emulator/chip/wasm-layout.ts; the records are in layout.ts). Imports: env.memory (the host's,
-// never grown), env.gaussians (Box-Muller by the host, with its Math.log and Math.cos), env.abort.
+// never grown) and env.abort; no libm, no host calls while it runs.
 //
 //   sequencer.ts  a tick: phases, control flow, routes, ports, probes, counters
 //   vector.ts     the vector unit;  crossbar.ts  DAC, line sums, ADC, plasticity
-//   arith.ts      sat, rnd, scl;    random.ts    xoshiro128**, Box-Muller, rounding bits
+//   arith.ts      sat, rnd, scl;    random.ts    xoshiro128**, read noise, rounding bits, outer.sr's counter-based draws
 //   state.ts      hw-spec constants and the active core in globals
 import { configure } from './state';
 import { setConfig } from './sequencer';
-import { fill, gaussians, jump, nextU32, seedGenerator as seed, uniform } from './random';
+import { fill, nextU32, noiseReadKey, outerExecutionKey, outerRowKey, outerWord, readNoises, seedGenerator as seed, uniform } from './random';
 
 export * from './layout';
 export { tick, resetTicks } from './sequencer';
@@ -40,16 +40,17 @@ export function rngFill(at: usize, out: usize, n: i32): void {
   fill(at, out, n);
 }
 
-/** advances the generator by the steps of a jump table */
-export function rngJump(at: usize, table: usize): void {
-  jump(at, table);
-}
 
 export function rngUniform(at: usize): f64 {
   return uniform(at);
 }
 
-/** n gaussians into out (16 bytes per value) */
-export function rngGaussians(at: usize, out: usize, n: i32): void {
-  gaussians(at, out, n);
+/** the read noise of lines 0 .. n - 1 of read m of the core with key N, into out (f64) */
+export function rngReadNoises(key: u32, m: u32, out: usize, n: i32): void {
+  readNoises(noiseReadKey(key, m), out, n);
+}
+
+/** outer.sr's word k of cell (r, c) of execution n of the core with key K */
+export function rngOuterWord(key: u32, n: u32, r: i32, c: i32, k: i32): u32 {
+  return outerWord(outerRowKey(outerExecutionKey(key, n), r), c, k);
 }

@@ -87,7 +87,7 @@ export const CORE_XBAR: i32 = 4;
 export const CORE_PROG: i32 = 8;
 export const CORE_NINSTR: i32 = 12;
 export const CORE_COUNTERS: i32 = 16;
-/** 4 u32 of the rounding generator, then 4 of the noise generator */
+/** the core's random state: RNG_ records */
 export const CORE_RNG: i32 = 20;
 export const CORE_MISMATCH: i32 = 24;
 /** 0 when the core has no noSelf diagonal cell */
@@ -107,8 +107,14 @@ export const STATUS_RUNNING: i32 = 0;
 export const STATUS_AT_BARRIER: i32 = 1;
 export const STATUS_HALTED: i32 = 2;
 
+/** xoshiro128** state (4 u32) of stochastic rnd */
 export const RNG_ROUNDING: i32 = 0;
-export const RNG_NOISE: i32 = 16;
+/** the read noise's counter-based draws (emulator/chip/random.ts): the core key N (u32, written at reset) and m, the crossbar reads so far (u32) */
+export const RNG_NOISE_KEY: i32 = 16;
+export const RNG_NOISE_COUNT: i32 = 20;
+/** outer.sr's counter-based draws: the core key K (u32, written at reset) and n, the outer.sr executions so far (u32) */
+export const RNG_OUTER_KEY: i32 = 24;
+export const RNG_OUTER_COUNT: i32 = 28;
 export const RNG_BYTES: i32 = 32;
 
 // ---- instruction record: the validated words, and what the host resolved at load
@@ -118,7 +124,7 @@ export const INS_W1: i32 = 8;
 export const INS_NEXT: i32 = 16;
 /** jmp, jz: index of the target; loop: index of its end */
 export const INS_TARGET: i32 = 20;
-/** vlut, std: LUT_ record; send, recv: RT_ record; in, tgt, probe: address of the segment's first word in the port or probe vector; outer.sr: its JUMP_ table or 0 */
+/** vlut, std: LUT_ record; send, recv: RT_ record; in, tgt, probe: address of the segment's first word in the port or probe vector */
 export const INS_REF: i32 = 24;
 export const INS_NCHARGES: i32 = 28;
 export const INS_CHARGES: i32 = 32;
@@ -169,15 +175,7 @@ export const RT_SEND_TICK: i32 = 24;
 export const RT_RECV_TICK: i32 = 32;
 export const RT_BYTES: i32 = 48;
 
-// ---- jump table: advances a generator by a fixed number of steps n at once (xoshiro128** is
-// linear over GF(2): the state after n steps is a 128 x 128 bit matrix times the state, applied
-// here as the XOR of one 16-byte entry per byte of the state). One per row length of outer.sr.
-/** [byte position 0..15][byte value 0..255] -> 16 bytes */
-export const JUMP_BYTES: i32 = 16 * 256 * 16;
-/** shorter runs of draws are cheaper to step through */
-export const MIN_JUMP: i32 = 16;
-
 /** longest vector operand (12-bit len fields) and crossbar line count the scratch vectors hold */
 export const MAX_VECTOR: i32 = 4096;
-/** scratch: OUT (i32), DRIVE_F (f64), DRIVE_I (i64), SUM_F (f64), SUM_I (i64), DRAWS (2 u32), NOISE (2 f64), LIVE (2 i32) */
+/** scratch: OUT (i32), DRIVE_F (f64), DRIVE_I (i64), SUM_F (f64), SUM_I (i64), DRAWS (2 u32), NOISE (f64, 2 used), LIVE (2 i32) */
 export const SCRATCH_BYTES: i32 = MAX_VECTOR * (4 + 8 + 8 + 8 + 8 + 8 + 16 + 8);

@@ -1,16 +1,45 @@
 // The chip's random draws, exactly as compiler/common/rng.ts (xoshiro128** with splitmix32
-// seeding) and emulator/chip/random.ts (Box-Muller, stochastic-rounding bits) make them. A
-// generator is 4 u32 of state in memory. The Box-Muller transform itself is the host's (boxMuller
-// of random.ts, with its Math.log and Math.cos, so that the last bits are the reference's), asked
-// once per crossbar read for all of its lines.
+// seeding) and emulator/chip/random.ts (read noise, stochastic-rounding bits, the counter-based
+// draws of outer.sr) make them. A generator is 4 u32 of state in memory. Nothing here calls libm
+// or the host.
 import * as S from './state';
 
 /** where nextU32 receives its one draw */
 const ONE: usize = memory.data(4, 4);
 
-/** at[i] = boxMuller(at[2i], at[2i + 1]) for i < n (f64), by the host */
-@external("env", "gaussians")
-declare function hostGaussians(at: usize, n: i32): void;
+/** murmur3's 32-bit finaliser (fmix32 of random.ts) */
+// @ts-ignore: decorator
+@inline export function fmix32(h: u32): u32 {
+  h = (h ^ (h >>> 16)) * 0x85ebca6b;
+  h = (h ^ (h >>> 13)) * 0xc2b2ae35;
+  return h ^ (h >>> 16);
+}
+
+/** fmix32 in each u32 lane */
+// @ts-ignore: decorator
+@inline export function fmix32x4(h: v128): v128 {
+  h = i32x4.mul(v128.xor(h, i32x4.shr_u(h, 16)), i32x4.splat(0x85ebca6b));
+  h = i32x4.mul(v128.xor(h, i32x4.shr_u(h, 13)), i32x4.splat(0xc2b2ae35));
+  return v128.xor(h, i32x4.shr_u(h, 16));
+}
+
+/** outerExecutionKey of random.ts: E_n from the core key K */
+// @ts-ignore: decorator
+@inline export function outerExecutionKey(key: u32, n: u32): u32 {
+  return fmix32(key ^ ((n + 1) * 0x9e3779b9));
+}
+
+/** outerRowKey of random.ts: R_r */
+// @ts-ignore: decorator
+@inline export function outerRowKey(execution: u32, r: i32): u32 {
+  return fmix32(execution + <u32>(r + 1) * 0x85ebca6b);
+}
+
+/** outerWord of random.ts: word k of cell c of the row */
+// @ts-ignore: decorator
+@inline export function outerWord(row: u32, c: i32, k: i32): u32 {
+  return fmix32(row + <u32>(2 * c + k) * 0x9e3779b9);
+}
 
 // @ts-ignore: decorator
 @inline function splitmix(x: u32): u32 {
@@ -63,16 +92,6 @@ export function fill(at: usize, out: usize, n: i32): void {
   store<u32>(at, s3, 12);
 }
 
-/** Advances the generator at `at` by the n steps of the JUMP_ table at `table` (layout.ts): the same state as fill(at, 0, n). */
-export function jump(at: usize, table: usize): void {
-  const lo = load<u64>(at);
-  const hi = load<u64>(at, 8);
-  let acc = v128.load(table + (<usize>(lo & 255) << 4));
-  for (let b: u64 = 1; b < 8; b++) acc = v128.xor(acc, v128.load(table + (<usize>((b << 8) | ((lo >> (b << 3)) & 255)) << 4)));
-  for (let b: u64 = 0; b < 8; b++) acc = v128.xor(acc, v128.load(table + (<usize>(((b + 8) << 8) | ((hi >> (b << 3)) & 255)) << 4)));
-  v128.store(at, acc);
-}
-
 /** Rng.nextU32 */
 export function nextU32(at: usize): u32 {
   fill(at, ONE, 1);
@@ -91,21 +110,55 @@ export function uniform(at: usize): f64 {
   return (<f64>(d0 >>> 5) * 67108864.0 + <f64>(d1 >>> 6)) / 9007199254740992.0;
 }
 
+/** READ_NOISE_SCALE of random.ts: 1 / sqrt(16 + 1/12) */
+const READ_NOISE_SCALE: f64 = 0.24935149047701483;
+
+/** noiseReadKey of random.ts: M_m from the core key N */
+// @ts-ignore: decorator
+@inline export function noiseReadKey(key: u32, m: u32): u32 {
+  return fmix32(key ^ ((m + 1) * 0x9e3779b9));
+}
+
+/** readNoiseOf of random.ts */
+// @ts-ignore: decorator
+@inline function readNoiseOf(w0: u32, w1: u32, w2: u32): f64 {
+  return (<f64>(<i32>(popcnt<u32>(w0) + popcnt<u32>(w1)) - 32) + (<f64>w2 * 2.3283064365386963e-10 - 0.5)) * READ_NOISE_SCALE;
+}
+
 /**
- * n values of gaussian() of random.ts from the generator at `at`, in order, into out[0 .. n)
- * (f64; out holds 16 bytes per value): the 4n draws in one run, turned in place into the 2n
- * uniforms, which the host turns into normals.
+ * readNoise(M, o) of random.ts for lines o = 0 .. n - 1 of the read with key `read`, into out (f64).
+ * Four lines per step: their words in u32 lanes (word k of line o: fmix32(M + golden (4o + k))),
+ * popcounts by bytes summed pairwise, then the same f64 operations in f64x2 lanes.
  */
-export function gaussians(at: usize, out: usize, n: i32): void {
-  fill(at, out, n << 2);
-  for (let i = 0; i < n; i++) {
-    const d = out + (<usize>i << 4);
-    const u1 = uniformOf(load<u32>(d), load<u32>(d, 4));
-    const u2 = uniformOf(load<u32>(d, 8), load<u32>(d, 12));
-    store<f64>(d, u1);
-    store<f64>(d, u2, 8);
+export function readNoises(read: u32, out: usize, n: i32): void {
+  const quads = n & ~3;
+  // word 0 of lines o .. o + 3: M + golden 4o + (0, 4, 8, 12) golden
+  let t = i32x4.add(i32x4.splat(read), i32x4(0, <i32>0x78dde6e4, <i32>0xf1bbcdc8, <i32>0x6a99b4ac));
+  const g1 = i32x4.splat(<i32>0x9e3779b9);
+  const g2 = i32x4.splat(<i32>0x3c6ef372);
+  const step = i32x4.splat(<i32>0xe3779b90);
+  const half = f64x2.splat(0.5);
+  const unit = f64x2.splat(2.3283064365386963e-10);
+  const scale = f64x2.splat(READ_NOISE_SCALE);
+  const c32 = i32x4.splat(32);
+  for (let o = 0; o < quads; o += 4) {
+    const w0 = fmix32x4(t);
+    const w1 = fmix32x4(i32x4.add(t, g1));
+    const w2 = fmix32x4(i32x4.add(t, g2));
+    t = i32x4.add(t, step);
+    // bits per byte (<= 16 for the two words), then per u32 lane
+    const bits = i8x16.add(i8x16.popcnt(w0), i8x16.popcnt(w1));
+    const k = i32x4.sub(i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(bits)), c32);
+    const hi = i32x4.shuffle(k, k, 2, 3, 0, 1);
+    const u = i32x4.shuffle(w2, w2, 2, 3, 0, 1);
+    const at = out + (<usize>o << 3);
+    v128.store(at, f64x2.mul(f64x2.add(f64x2.convert_low_i32x4_s(k), f64x2.sub(f64x2.mul(f64x2.convert_low_i32x4_u(w2), unit), half)), scale));
+    v128.store(at, f64x2.mul(f64x2.add(f64x2.convert_low_i32x4_s(hi), f64x2.sub(f64x2.mul(f64x2.convert_low_i32x4_u(u), unit), half)), scale), 16);
   }
-  hostGaussians(out, n);
+  for (let o = quads; o < n; o++) {
+    const b = read + <u32>(4 * o) * 0x9e3779b9;
+    store<f64>(out + (<usize>o << 3), readNoiseOf(fmix32(b), fmix32(b + 0x9e3779b9), fmix32(b + 0x3c6ef372)));
+  }
 }
 
 /** The top s bits (1 <= s <= 64) of the 64-bit word hi:lo (lo is not read when s <= 32). */

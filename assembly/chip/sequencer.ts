@@ -128,10 +128,10 @@ function compute(op: u32, w0: u64, w1: u64, ref: usize): void {
       crossbarRead(I.mvmt_acc_dst(w0, w1), I.mvmt_acc_src(w0, w1), I.mvmt_acc_row(w0, w1), I.mvmt_acc_col(w0, w1), I.mvmt_acc_rows(w0, w1), I.mvmt_acc_cols(w0, w1), I.mvmt_acc_shi(w0, w1), I.mvmt_acc_sho(w0, w1), true, true);
       break;
     case I.OP_OUTER_RN:
-      outer(I.outer_rn_a(w0, w1), I.outer_rn_x(w0, w1), I.outer_rn_row(w0, w1), I.outer_rn_col(w0, w1), I.outer_rn_rows(w0, w1), I.outer_rn_cols(w0, w1), I.outer_rn_sh(w0, w1), false, 0);
+      outer(I.outer_rn_a(w0, w1), I.outer_rn_x(w0, w1), I.outer_rn_row(w0, w1), I.outer_rn_col(w0, w1), I.outer_rn_rows(w0, w1), I.outer_rn_cols(w0, w1), I.outer_rn_sh(w0, w1), false);
       break;
     case I.OP_OUTER_SR:
-      outer(I.outer_sr_a(w0, w1), I.outer_sr_x(w0, w1), I.outer_sr_row(w0, w1), I.outer_sr_col(w0, w1), I.outer_sr_rows(w0, w1), I.outer_sr_cols(w0, w1), I.outer_sr_sh(w0, w1), true, ref);
+      outer(I.outer_sr_a(w0, w1), I.outer_sr_x(w0, w1), I.outer_sr_row(w0, w1), I.outer_sr_col(w0, w1), I.outer_sr_rows(w0, w1), I.outer_sr_cols(w0, w1), I.outer_sr_sh(w0, w1), true);
       break;
     default:
       unreachable(); // the host loaded only instructions of the table, and the sequencer took the rest

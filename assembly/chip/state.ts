@@ -7,7 +7,7 @@ import {
   CFG_NOISE, CFG_READ_STD, CFG_ROUND_ADC, CFG_ROUND_STATE, CFG_SCRATCH, CFG_STATE_MAX, CFG_STATE_MIN, CFG_SUM_MODE, MAX_VECTOR,
   CFG_CELLS_IN_RANGE, CFG_WEIGHT_MAX, CFG_WEIGHT_MIN, CFG_XBAR_COLS, CFG_XBAR_I16, CFG_XBAR_ROWS,
   CNT_ADC_CLIPS, CNT_DAC_CLIPS, CNT_DRAWS, CNT_STATE_SAT, CNT_WEIGHT_SAT,
-  CORE_COUNTERS, CORE_DIAG, CORE_MEM, CORE_MISMATCH, CORE_RNG, CORE_XBAR, RNG_NOISE, RNG_ROUNDING,
+  CORE_COUNTERS, CORE_DIAG, CORE_MEM, CORE_MISMATCH, CORE_RNG, CORE_XBAR, RNG_NOISE_KEY, RNG_OUTER_KEY, RNG_ROUNDING,
 } from './layout';
 
 // ---- hw-spec constants
@@ -44,7 +44,7 @@ export let SUM_F: usize = 0;
 export let SUM_I: usize = 0;
 /** random words of an outer.sr row (u32, two per cell for shifts beyond 32) */
 export let DRAWS: usize = 0;
-/** read noise of a crossbar read, one f64 per line (16 bytes per line while it is made) */
+/** read noise of a crossbar read: one f64 per line */
 export let NOISE: usize = 0;
 /** the rows of a forward read with a nonzero drive: address of their first cell, drive (2 i32) */
 export let LIVE: usize = 0;
@@ -87,7 +87,10 @@ export let mem: usize = 0;
 export let xbar: usize = 0;
 export let counters: usize = 0;
 export let rngRounding: usize = 0;
+/** the read noise's counter-based draws: the core key N (u32) and, RNG_NOISE_COUNT - RNG_NOISE_KEY bytes on, m (u32) */
 export let rngNoise: usize = 0;
+/** outer.sr's counter-based draws: the core key K (u32) and, RNG_OUTER_COUNT - RNG_OUTER_KEY bytes on, n (u32) */
+export let rngOuter: usize = 0;
 /** f64 x (2 cols + 2 rows): column gains, column offsets, row gains, row offsets */
 export let mismatch: usize = 0;
 export let diag: usize = 0;
@@ -104,7 +107,8 @@ export function activate(core: usize): void {
   counters = <usize>load<i32>(core + CORE_COUNTERS);
   const rng = <usize>load<i32>(core + CORE_RNG);
   rngRounding = rng + RNG_ROUNDING;
-  rngNoise = rng + RNG_NOISE;
+  rngNoise = rng + RNG_NOISE_KEY;
+  rngOuter = rng + RNG_OUTER_KEY;
   mismatch = <usize>load<i32>(core + CORE_MISMATCH);
   diag = <usize>load<i32>(core + CORE_DIAG);
   stateSaturations = 0;

@@ -5,8 +5,9 @@
 // element is read after an earlier one overwrote it), otherwise through the OUT scratch vector.
 import * as I from '../isa.generated';
 import { rnd, rndWide, sat, scl, shlSat } from './arith';
-import { LUT_ENTRIES, LUT_N, LUT_OUT_SHIFT, LUT_SHIFT, LUT_XMIN } from './layout';
+import { LUT_ENTRIES, LUT_N, LUT_OUT_SHIFT, LUT_SHIFT, LUT_XMIN, ROUND_FLOOR, ROUND_NEAREST_EVEN } from './layout';
 import { OUT, word, wordAt } from './state';
+import * as S from './state';
 
 // @ts-ignore: decorator
 @inline function clobbers(dst: i32, src: i32, len: i32): bool {
@@ -91,11 +92,135 @@ export function vsub(w0: u64, w1: u64): void {
   commit(at, dst, len);
 }
 
+// ---- products in i64x2 lanes: vmul, vmuli, vaxpy without draws (rounding.state nearest_even or
+// floor), bit for bit the scalar code: exact 64-bit products (extmul of i32 words), rnd of
+// arith.ts branch-free, sat with every clamp counted per lane. Four elements per step (the
+// results of a step are written after its inputs are read; see resultsAt for overlaps).
+
+/** the lanes rnd() can take: no stochastic draws */
+// @ts-ignore: decorator
+@inline function lanesRound(): bool {
+  return S.roundState == ROUND_NEAREST_EVEN || S.roundState == ROUND_FLOOR;
+}
+
+/** rnd(p, sh) per i64 lane, 1 <= sh <= 63 (mask = 2^sh - 1, bias = 2^(sh-1) - 1) */
+// @ts-ignore: decorator
+@inline function rnd2(p: v128, sh: i32, mask: v128, bias: v128, nearestEven: bool): v128 {
+  const q = i64x2.shr_s(p, sh);
+  if (!nearestEven) return q;
+  return i64x2.add(q, i64x2.shr_u(i64x2.add(i64x2.add(v128.and(p, mask), bias), v128.and(q, i64x2.splat(1))), sh));
+}
+
+/** Four results from two i64x2 halves: clamped to formats.state (clamps subtracted from `count` lanes), narrowed to i32 words. */
+// @ts-ignore: decorator
+@inline function sat4(lo: v128, hi: v128, count: usize): v128 {
+  const min = i64x2.splat(S.stateMin), max = i64x2.splat(S.stateMax);
+  const l0 = i64x2.lt_s(lo, min), h0 = i64x2.gt_s(lo, max), l1 = i64x2.lt_s(hi, min), h1 = i64x2.gt_s(hi, max);
+  v128.store(count, i64x2.add(v128.load(count), i64x2.add(v128.or(l0, h0), v128.or(l1, h1))));
+  const a = v128.bitselect(min, v128.bitselect(max, lo, h0), l0);
+  const b = v128.bitselect(min, v128.bitselect(max, hi, h1), l1);
+  return i32x4.shuffle(a, b, 0, 2, 4, 6);
+}
+
+/** scratch: two i64 clamp counts */
+const COUNT: usize = memory.data(16, 16);
+
+/** max |v[i]| over the len words from v (as u32: |-2^31| = 2^31) */
+function maxAbsWords(v: usize, len: i32): u32 {
+  let m = i32x4.splat(0);
+  const quads = len & ~3;
+  for (let i = 0; i < quads; i += 4) m = i32x4.max_u(m, i32x4.abs(v128.load(v + (<usize>i << 2))));
+  let r = max<u32>(max<u32>(i32x4.extract_lane(m, 0), i32x4.extract_lane(m, 1)), max<u32>(i32x4.extract_lane(m, 2), i32x4.extract_lane(m, 3)));
+  for (let i = quads; i < len; i++) r = max<u32>(r, <u32>abs<i32>(load<i32>(v + (<usize>i << 2))));
+  return r;
+}
+
+/**
+ * products4 in i32 lanes, for when every product lies within i32 (|x| max |y| < 2^31), 0 <= sh <= 31
+ * and the state format is narrower than 32 bits: rnd in i32 (r + 2^(sh-1) + 1 < 2^32), the sum with
+ * c saturated to i32, which leaves the state range on the same side as the exact sum.
+ */
+// @ts-ignore: decorator
+@inline function products4i32<ACC>(at: usize, len: i32, xa: usize, xc: v128, xConst: bool, ya: usize, yc: v128, yConst: bool, ca: usize, sh: i32): i32 {
+  const quads = len & ~3;
+  const nearestEven = S.roundState == ROUND_NEAREST_EVEN;
+  const mask = i32x4.splat(sh == 0 ? 0 : (1 << sh) - 1);
+  const bias = i32x4.splat(sh == 0 ? 0 : (1 << (sh - 1)) - 1);
+  const one = i32x4.splat(1);
+  const min = i32x4.splat(<i32>S.stateMin), max = i32x4.splat(<i32>S.stateMax);
+  let count = i32x4.splat(0);
+  for (let i = 0; i < quads; i += 4) {
+    const off = <usize>i << 2;
+    const x = xConst ? xc : v128.load(xa + off);
+    const y = yConst ? yc : v128.load(ya + off);
+    let v = i32x4.mul(x, y);
+    if (sh != 0) {
+      const q = i32x4.shr_s(v, sh);
+      v = nearestEven ? i32x4.add(q, i32x4.shr_u(i32x4.add(i32x4.add(v128.and(v, mask), bias), v128.and(q, one)), sh)) : q;
+    }
+    if (isSigned<ACC>()) {
+      // v + c saturated to i32: on overflow (both signs alike, the sum's different) the limit of v's sign
+      const c = v128.load(ca + off);
+      const sum = i32x4.add(v, c);
+      const overflow = i32x4.shr_s(v128.and(v128.xor(sum, v), v128.xor(sum, c)), 31);
+      v = v128.bitselect(v128.xor(i32x4.shr_s(v, 31), i32x4.splat(0x7fffffff)), sum, overflow);
+    }
+    const l = i32x4.lt_s(v, min), h = i32x4.gt_s(v, max);
+    count = i32x4.add(count, v128.or(l, h));
+    v128.store(at + off, i32x4.max_s(i32x4.min_s(v, max), min));
+  }
+  S.stateSaturations -= <f64>(i32x4.extract_lane(count, 0) + i32x4.extract_lane(count, 1) + i32x4.extract_lane(count, 2) + i32x4.extract_lane(count, 3));
+  return quads;
+}
+
+/** whether products4i32 may run: products of at most 2^31 - 1, sh <= 31, state narrower than 32 bits */
+// @ts-ignore: decorator
+@inline function fitsI32(xMax: u64, yMax: u64, sh: i32): bool {
+  return sh <= 31 && xMax * yMax < 0x80000000 && S.stateMin > -2147483648 && S.stateMax < 2147483647;
+}
+
+/**
+ * put(at, i, sat(c[i] + rnd(x[i] * y[i], sh))) for i < len & ~3, with x, y, c word vectors or
+ * splatted constants (c = 0 for vmul and vmuli); returns len & ~3. ACC: c is added.
+ */
+// @ts-ignore: decorator
+@inline function products4<ACC>(at: usize, len: i32, xa: usize, xc: v128, xConst: bool, ya: usize, yc: v128, yConst: bool, ca: usize, sh: i32): i32 {
+  const quads = len & ~3;
+  const nearestEven = S.roundState == ROUND_NEAREST_EVEN;
+  const mask = i64x2.splat(sh == 0 ? 0 : (<i64>1 << <i64>sh) - 1);
+  const bias = i64x2.splat(sh == 0 ? 0 : (<i64>1 << <i64>(sh - 1)) - 1);
+  v128.store(COUNT, i64x2.splat(0));
+  for (let i = 0; i < quads; i += 4) {
+    const off = <usize>i << 2;
+    const x = xConst ? xc : v128.load(xa + off);
+    const y = yConst ? yc : v128.load(ya + off);
+    let lo = i64x2.extmul_low_i32x4_s(x, y);
+    let hi = i64x2.extmul_high_i32x4_s(x, y);
+    if (sh != 0) {
+      lo = rnd2(lo, sh, mask, bias, nearestEven);
+      hi = rnd2(hi, sh, mask, bias, nearestEven);
+    }
+    if (isSigned<ACC>()) {
+      const c = v128.load(ca + off);
+      lo = i64x2.add(lo, i64x2.extend_low_i32x4_s(c));
+      hi = i64x2.add(hi, i64x2.extend_high_i32x4_s(c));
+    }
+    v128.store(at + off, sat4(lo, hi, COUNT));
+  }
+  S.stateSaturations -= <f64>(i64x2.extract_lane(v128.load(COUNT), 0) + i64x2.extract_lane(v128.load(COUNT), 1));
+  return quads;
+}
+
 export function vmul(w0: u64, w1: u64): void {
   const dst = <i32>I.vmul_dst(w0, w1), a = <i32>I.vmul_a(w0, w1), b = <i32>I.vmul_b(w0, w1), len = <i32>I.vmul_len(w0, w1);
   const sh = <i32>I.vmul_sh(w0, w1);
   const at = resultsAt(dst, len, a, b, b);
-  for (let i = 0; i < len; i++) put(at, i, sat(rnd(mul(word(a + i), word(b + i)), sh)));
+  let i0 = 0;
+  if (lanesRound()) {
+    if (fitsI32(<u64>maxAbsWords(wordAt(a), len), <u64>maxAbsWords(wordAt(b), len), sh)) i0 = products4i32<u8>(at, len, wordAt(a), i32x4.splat(0), false, wordAt(b), i32x4.splat(0), false, 0, sh);
+    else i0 = products4<u8>(at, len, wordAt(a), i32x4.splat(0), false, wordAt(b), i32x4.splat(0), false, 0, sh);
+  }
+  for (let i = i0; i < len; i++) put(at, i, sat(rnd(mul(word(a + i), word(b + i)), sh)));
   commit(at, dst, len);
 }
 
@@ -103,7 +228,12 @@ export function vmuli(w0: u64, w1: u64): void {
   const dst = <i32>I.vmuli_dst(w0, w1), a = <i32>I.vmuli_a(w0, w1), len = <i32>I.vmuli_len(w0, w1);
   const imm = <i64>I.vmuli_imm(w0, w1), sh = <i32>I.vmuli_sh(w0, w1);
   const at = resultsAt(dst, len, a, a, a);
-  for (let i = 0; i < len; i++) put(at, i, sat(rnd(mul(word(a + i), imm), sh)));
+  let i0 = 0;
+  if (lanesRound()) {
+    if (fitsI32(<u64>maxAbsWords(wordAt(a), len), <u64>abs<i64>(imm), sh)) i0 = products4i32<u8>(at, len, wordAt(a), i32x4.splat(0), false, 0, i32x4.splat(<i32>imm), true, 0, sh);
+    else i0 = products4<u8>(at, len, wordAt(a), i32x4.splat(0), false, 0, i32x4.splat(<i32>imm), true, 0, sh);
+  }
+  for (let i = i0; i < len; i++) put(at, i, sat(rnd(mul(word(a + i), imm), sh)));
   commit(at, dst, len);
 }
 
@@ -111,7 +241,12 @@ export function vaxpy(w0: u64, w1: u64): void {
   const dst = <i32>I.vaxpy_dst(w0, w1), a = <i32>I.vaxpy_a(w0, w1), b = <i32>I.vaxpy_b(w0, w1), len = <i32>I.vaxpy_len(w0, w1);
   const imm = <i64>I.vaxpy_imm(w0, w1), sh = <i32>I.vaxpy_sh(w0, w1);
   const at = resultsAt(dst, len, a, b, b);
-  for (let i = 0; i < len; i++) put(at, i, sat(word(a + i) + rnd(mul(imm, word(b + i)), sh)));
+  let i0 = 0;
+  if (lanesRound()) {
+    if (fitsI32(<u64>abs<i64>(imm), <u64>maxAbsWords(wordAt(b), len), sh)) i0 = products4i32<i8>(at, len, 0, i32x4.splat(<i32>imm), true, wordAt(b), i32x4.splat(0), false, wordAt(a), sh);
+    else i0 = products4<i8>(at, len, 0, i32x4.splat(<i32>imm), true, wordAt(b), i32x4.splat(0), false, wordAt(a), sh);
+  }
+  for (let i = i0; i < len; i++) put(at, i, sat(word(a + i) + rnd(mul(imm, word(b + i)), sh)));
   commit(at, dst, len);
 }
 

@@ -32,6 +32,8 @@ export function parseFrequency(value: number | string): number {
 export interface LoadOptions {
   /** Replaces the file's top-level `seed` (and so the default seed of every seeded signal). */
   seed?: number;
+  /** Replaces `dynamics.dt` (seconds), checked like the file's own (nla sweep varies it). */
+  dt?: number;
 }
 
 const NETWORK_FILE: DataFileKind = {
@@ -59,6 +61,7 @@ export function parseNetwork(text: string, file: string, options: LoadOptions = 
     if (!Number.isInteger(options.seed) || options.seed < 0) throw new UserError(`the seed must be an integer >= 0, got ${options.seed}`);
     raw.seed = options.seed;
   }
+  if (options.dt !== undefined) raw.dynamics.dt = options.dt; // the structure check guarantees dynamics
   const sourceHash = createHash('sha256').update(text).digest('hex');
   const { ir, problems } = buildNetwork(raw, file, sourceHash);
   problems.push(...checkSemantics(ir, raw));

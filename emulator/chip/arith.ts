@@ -71,8 +71,12 @@ export function shiftRound(v: Exact, s: number, mode: ShiftRounding, dither: Dit
  */
 export function uniformBits(rng: Rng, s: number): Exact {
   const hi = rng.nextU32();
+  return topBits(hi, s <= 32 ? 0 : rng.nextU32(), s);
+}
+
+/** The top s bits (1 <= s <= 64) of the 64-bit word hi:lo (lo is not read when s <= 32). */
+export function topBits(hi: number, lo: number, s: number): Exact {
   if (s <= 32) return hi >>> (32 - s);
-  const lo = rng.nextU32();
   return normalise((BigInt(hi) << BigInt(s - 32)) | BigInt(lo >>> (64 - s)));
 }
 

@@ -5,10 +5,10 @@
 import { codeRange, type CodeRange, type HwSpec } from '../../compiler/hwspec/types.js';
 import type { InstrFor, Mnemonic } from '../../compiler/isa/index.js';
 import type { LutSlot } from '../../compiler/image/types.js';
-import { clamp, exactProduct, roundReal, shiftRound, uniformBits, type Dither, type Exact } from './arith.js';
+import { clamp, exactProduct, roundReal, shiftRound, topBits, uniformBits, type Dither, type Exact } from './arith.js';
 import type { RangeEvents } from './counters.js';
 import type { LoadedCore, LoadedInstr } from './load.js';
-import { adcMismatch, gaussian, type AdcMismatch, type CoreGenerators } from './random.js';
+import { adcMismatch, noiseReadKey, outerExecutionKey, outerRowKey, outerWord, readNoise, type AdcMismatch, type CoreGenerators } from './random.js';
 
 /** The instructions the chip's sequencer executes itself (control flow, routes, ports, probes). */
 export const SEQUENCER_MNEMONICS = ['halt', 'nop', 'barrier', 'jmp', 'jz', 'loop', 'send', 'recv', 'in', 'tgt', 'probe'] as const;
@@ -26,6 +26,10 @@ export class Datapath {
   private readonly mismatch: AdcMismatch;
   /** stochastic rounding draws from the core's rounding generator, and counts them */
   readonly dither: Dither;
+  /** outer.sr instructions executed since the chip was created or reset: n of the counter-based draws (random.ts) */
+  private outerExecutions = 0;
+  /** crossbar reads executed since the chip was created or reset: m of the read noise's counter-based draws */
+  private reads = 0;
 
   constructor(
     readonly loaded: LoadedCore,
@@ -103,14 +107,15 @@ export class Datapath {
 
   /**
    * The ADC code of the analog line sum `s` on column line `line` (forward reads) or row line
-   * (transposed): gain and offset, the line's fixed-pattern errors, fresh read noise, rounding.adc,
+   * (transposed): gain and offset, the line's fixed-pattern errors, read noise (`noise`, a standard
+   * variate, scaled by read_std_lsb when the spec has noise), rounding.adc,
    * clip to adc.range. Evaluated left to right as written (the Wasm core must do the same).
    */
-  adc(s: number, line: number, transposed: boolean): number {
+  adc(s: number, line: number, transposed: boolean, noise: number): number {
     const { gain, offset, range } = this.spec.adc;
     const g = transposed ? this.mismatch.rowGain[line]! : this.mismatch.colGain[line]!;
     const o = transposed ? this.mismatch.rowOffset[line]! : this.mismatch.colOffset[line]!;
-    const n = this.spec.noise.enabled ? this.spec.noise.read_std_lsb * gaussian(this.generators.noise) : 0;
+    const n = this.spec.noise.enabled ? this.spec.noise.read_std_lsb * noise : 0;
     const a = gain * (1 + g) * s + offset + o + n;
     return clamp(roundReal(a, this.spec.rounding.adc), range.min, range.max, () => this.events.adcClips++);
   }
@@ -140,10 +145,12 @@ export class Datapath {
     const [inLen, outLen] = transposed ? [i.cols, i.rows] : [i.rows, i.cols];
     const drive = Array.from(this.read(i.src, inLen), (x) => this.dac(this.scl(x, i.shi)));
     const before = this.read(i.dst, outLen);
+    // the read noise of output line o: counter-based, from this read's key
+    const read = noiseReadKey(this.generators.noiseKey, this.reads++);
     this.map(i.dst, outLen, (o) => {
       let s = 0;
       for (let k = 0; k < inLen; k++) s += (transposed ? this.cell(i.row + o, i.col + k) : this.cell(i.row + k, i.col + o)) * drive[k]!;
-      const y = this.scl(this.adc(s, transposed ? i.row + o : i.col + o, transposed), i.sho);
+      const y = this.scl(this.adc(s, transposed ? i.row + o : i.col + o, transposed, readNoise(read, o)), i.sho);
       return this.sat(accumulate ? before[o]! + y : y);
     });
   }
@@ -155,14 +162,26 @@ export class Datapath {
   outer(i: InstrFor<'outer.rn' | 'outer.sr'>, stochastic: boolean): void {
     const a = this.read(i.a, i.rows);
     const x = this.read(i.x, i.cols);
+    // outer.sr: counter-based draws, a pure function of (core, execution, row, column)
+    const execution = stochastic ? outerExecutionKey(this.generators.outerKey, this.outerExecutions++) : 0;
+    let rowKey = 0;
+    let c = 0;
+    // the draws of cell (r, c): words 0 (and 1) of the cell
+    const cell: Dither = {
+      bits: (s: number): Exact => {
+        this.events.stochasticDraws++;
+        return topBits(outerWord(rowKey, c, 0), s <= 32 ? 0 : outerWord(rowKey, c, 1), s);
+      },
+    };
     for (let r = 0; r < i.rows; r++) {
-      for (let c = 0; c < i.cols; c++) {
+      rowKey = outerRowKey(execution, r);
+      for (c = 0; c < i.cols; c++) {
         const at = (i.row + r) * this.crossbarCols + i.col + c;
         if (this.loaded.diagonal.has(at)) {
           this.crossbar[at] = 0;
           continue;
         }
-        const dw = shiftRound(exactProduct(a[r]!, x[c]!), i.sh, stochastic ? 'stochastic' : 'nearest_up', this.dither);
+        const dw = shiftRound(exactProduct(a[r]!, x[c]!), i.sh, stochastic ? 'stochastic' : 'nearest_up', cell);
         this.crossbar[at] = this.satW(this.crossbar[at]! + dw);
       }
     }

@@ -44,8 +44,10 @@ export function writePortCodes(p: PortMap, values: ArrayLike<number>, codes: Int
   const { min, max } = state;
   let saturations = 0;
   for (const g of p.segments) {
+    // 2 ** n is a library call in V8 unless n is a constant: once per segment
+    const scale = 2 ** g.fracBits;
     for (let k = g.offset; k < g.offset + g.length; k++) {
-      const code = Math.round(values[k]! * 2 ** g.fracBits);
+      const code = Math.round(values[k]! * scale);
       if (code < min || code > max) saturations++;
       codes[k] = Math.min(max, Math.max(min, code));
     }
@@ -55,7 +57,10 @@ export function writePortCodes(p: PortMap, values: ArrayLike<number>, codes: Int
 
 /** probe codes -> real values, per segment */
 export function readProbeCodes(p: ProbeMap, codes: Int32Array, out: Float64Array): void {
-  for (const g of p.segments) for (let k = g.offset; k < g.offset + g.length; k++) out[k] = codes[k]! * 2 ** -g.fracBits;
+  for (const g of p.segments) {
+    const scale = 2 ** -g.fracBits;
+    for (let k = g.offset; k < g.offset + g.length; k++) out[k] = codes[k]! * scale;
+  }
 }
 
 /** W[post][pre] = crossbar code / scale over the projection's blocks, row-major post x pre */

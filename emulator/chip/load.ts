@@ -37,6 +37,11 @@ export interface LoadedInstr {
 
 export interface LoadedCore {
   readonly index: number;
+  /**
+   * At most this much work in one tick: the sum over instructions of (1 + the events of one
+   * execution, all cost classes) times the product of the counts of the loops around it.
+   */
+  readonly workPerTick: number;
   readonly source: ImageCore;
   readonly program: readonly LoadedInstr[];
   /** word address -> instruction index, -1 inside a two-word instruction */
@@ -120,7 +125,30 @@ class CoreLoader {
       word += wordsOf(instr);
     }
     this.checkControlFlow(program);
-    return { index: this.core.index, source: this.core, program, instrAt: this.instrAt, diagonal };
+    return { index: this.core.index, workPerTick: this.workPerTick(program), source: this.core, program, instrAt: this.instrAt, diagonal };
+  }
+
+  /** LoadedCore.workPerTick (the loops nest, checkControlFlow has made sure); refused beyond MAX_WORK_PER_TICK. */
+  private workPerTick(program: readonly LoadedInstr[]): number {
+    const open: { end: number; count: number }[] = [];
+    let times = 1;
+    let work = 0;
+    for (const li of program) {
+      while (open.length && li.word >= open[open.length - 1]!.end) times /= Math.max(1, open.pop()!.count);
+      work += times * (1 + li.charges.reduce((s, c) => s + c.events, 0));
+      if (li.instr.op === 'loop') {
+        open.push({ end: li.instr.end, count: li.instr.count });
+        times *= Math.max(1, li.instr.count);
+      }
+      if (work > MAX_WORK_PER_TICK) {
+        this.fail(
+          li.word,
+          li.instr,
+          `with the loops around it, one tick of this program may do ${work > 1e15 ? 'more than 1e15' : work.toExponential(2)} element operations, more than the ${MAX_WORK_PER_TICK.toExponential(2)} the emulator accepts (about a second per tick); reduce the loop counts`,
+        );
+      }
+    }
+    return work;
   }
 
   private field(instr: Instr, name: string): number {
@@ -153,6 +181,9 @@ class CoreLoader {
           if (!out.lut) this.fail(word, instr, `operand ${f.name}: lookup-table slot ${id} is not loaded on this core (slots: ${this.core.luts.map((l) => l.slot).join(', ') || 'none'})`);
           const { entries, xMin, shift } = out.lut;
           if (entries.length < 2) this.fail(word, instr, `lookup table ${id} has ${entries.length} entries; interpolation needs at least 2`);
+          // the bounds the image format enforces, for images built in memory too
+          if (!Number.isInteger(out.lut.shift) || out.lut.shift < 0 || out.lut.shift > 31) this.fail(word, instr, `lookup table ${id} has entry spacing 2^${out.lut.shift}; the shift must be 0 .. 31`);
+          if (!Number.isInteger(out.lut.outShift) || Math.abs(out.lut.outShift) > 63) this.fail(word, instr, `lookup table ${id} has outShift ${out.lut.outShift}; it must be -63 .. 63`);
           // the interpolation computes with exact integers in doubles
           if (Math.abs(xMin) + (entries.length - 1) * 2 ** shift > Number.MAX_SAFE_INTEGER) this.fail(word, instr, `lookup table ${id} spans more than 2^53 codes`);
           break;
@@ -234,8 +265,34 @@ class CoreLoader {
   }
 }
 
+/** Element operations (LoadedCore.workPerTick) one tick of one core may do at most. */
+export const MAX_WORK_PER_TICK = 2 ** 30;
+/** 32-bit words the emulators may allocate for one image (memories, crossbars, delay lines, port and probe vectors): 1 GiB. */
+export const MAX_CHIP_WORDS = 2 ** 28;
+
+/**
+ * What the emulators allocate, checked before they do: a UserError naming the largest part when
+ * the image would need more than MAX_CHIP_WORDS words (sizes in a malformed or hand-made image
+ * can be absurd; the image reader bounds most of them, images built in memory are not read).
+ */
+function checkSizes(image: Image, spec: HwSpec): void {
+  const { rows, cols } = spec.core.crossbar;
+  const parts: [string, number][] = [];
+  const count = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : Infinity);
+  for (const c of image.cores) parts.push([`core ${c.index} (memoryWords ${c.memoryWords} + crossbar ${rows} x ${cols})`, count(c.memoryWords) + count(rows) * count(cols)]);
+  for (const r of image.routes) parts.push([`route ${r.id} (${r.delay + 1} slots of ${r.length} words)`, (count(r.delay) + 1) * count(r.length)]);
+  for (const p of image.ports) parts.push([`${p.kind} port ${p.id} of '${p.population}' (${p.size} elements)`, count(p.size)]);
+  for (const p of image.probes) parts.push([`probe ${p.id} of '${p.population}.${p.signal}' (${p.size} elements)`, count(p.size)]);
+  const total = parts.reduce((s, [, n]) => s + n, 0);
+  if (total <= MAX_CHIP_WORDS) return;
+  const [largest] = parts.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const size = Number.isFinite(total) ? `${(total / 2 ** 18).toFixed(0)} MiB` : 'an invalid amount of memory';
+  throw new UserError(`image: running it needs ${size} of chip state (largest part: ${largest}), more than the ${MAX_CHIP_WORDS / 2 ** 18} MiB the emulator allows; the image is corrupt or not meant for this emulator`);
+}
+
 /** Decode, resolve and check every core of `image` for the hw-spec `spec` the image carries. */
 export function loadChip(image: Image, spec: HwSpec): LoadedChip {
+  checkSizes(image, spec);
   const base = { spec, routes: byId(image.routes, 'route'), ports: byId(image.ports, 'port'), probes: byId(image.probes, 'probe') };
   const { rows, cols } = spec.core.crossbar;
   const seen = new Set<number>();

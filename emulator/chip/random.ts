@@ -1,13 +1,14 @@
-// Every random draw of the chip, from the project's one generator (compiler/common/rng.ts,
-// xoshiro128**): which generator serves what, how its seed is derived, and the Gaussian. Two
+// Every random draw of the chip: which generator serves what (xoshiro128** of
+// compiler/common/rng.ts for stochastic rnd, a counter-based hash for outer.sr and read noise),
+// how its seed is derived, the read-noise variate and the Gaussian of the mismatch. Two
 // seeds are involved: the hw-spec's `seed` is the die (fixed-pattern mismatch depends on it
 // alone), the run seed is the run (read noise and stochastic rounding depend on both), so a new
 // run seed changes noise-driven values only. The Wasm core must derive and draw identically.
 import { Rng } from '../../compiler/common/rng.js';
 import type { HwSpec } from '../../compiler/hwspec/types.js';
 
-/** Stream numbers of the per-core run generators: stream = 2 * core + purpose. */
-export const RUN_PURPOSE = { rounding: 0, noise: 1 } as const;
+/** Stream numbers of the per-core run generators: stream = 2 * core + purpose (purpose 1 was the read noise's). */
+export const RUN_PURPOSE = { rounding: 0 } as const;
 /** Mismatch streams start here (far from the run streams, which use a different seed anyway). */
 const MISMATCH_STREAM_BASE = 0x4000_0000;
 
@@ -21,15 +22,112 @@ export function runSeedOf(specSeed: number, runSeed: number): number {
 
 /** The generators a core draws from while it runs. */
 export interface CoreGenerators {
-  /** stochastic rounding: rnd() in stochastic mode and outer.sr */
+  /** stochastic rounding: rnd() in stochastic mode */
   rounding: Rng;
-  /** ADC read noise */
-  noise: Rng;
+  /** ADC read noise: the core key of its counter-based draws (noiseCoreKey) */
+  noiseKey: number;
+  /** outer.sr: the core key of the counter-based draws (outerCoreKey) */
+  outerKey: number;
 }
 
 export function coreGenerators(spec: HwSpec, runSeed: number, core: number): CoreGenerators {
   const seed = runSeedOf(spec.seed ?? 0, runSeed);
-  return { rounding: new Rng(seed, 2 * core + RUN_PURPOSE.rounding), noise: new Rng(seed, 2 * core + RUN_PURPOSE.noise) };
+  return {
+    rounding: new Rng(seed, 2 * core + RUN_PURPOSE.rounding),
+    noiseKey: noiseCoreKey(spec, runSeed, core),
+    outerKey: outerCoreKey(spec, runSeed, core),
+  };
+}
+
+/** murmur3's 32-bit finaliser: a bijection of the u32 values, every output bit depending on every input bit. */
+export function fmix32(h: number): number {
+  h = (h ^ (h >>> 16)) >>> 0;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h = (h ^ (h >>> 13)) >>> 0;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+// ---- outer.sr: counter-based draws (a pure function of where they are used)
+//
+// The random word k (0: high, 1: low) of cell (r, c) of the block an outer.sr updates (r, c
+// counted from the block's corner) in the n-th outer.sr the core executes since the chip was
+// created or reset (n from 0, modulo 2^32):
+//   core key  K   = fmix32(fmix32(seed ^ 0x6a09e667) + 0x9e3779b9 (core + 1))   seed = runSeedOf(...)
+//   execution E_n = fmix32(K ^ 0x9e3779b9 (n + 1))
+//   row       R_r = fmix32(E_n + 0x85ebca6b (r + 1))
+//   word          = fmix32(R_r + 0x9e3779b9 (2 c + k))
+// (products and sums modulo 2^32). No draw depends on another, so a cell whose product is 0
+// needs none, and any cells can be drawn in any order (the Wasm core draws four at a time).
+
+/** K: the key of a core's outer.sr draws, from the run seed (runSeedOf) and the core index. */
+export function outerCoreKey(spec: HwSpec, runSeed: number, core: number): number {
+  const seed = runSeedOf(spec.seed ?? 0, runSeed);
+  return fmix32((fmix32((seed ^ 0x6a09e667) >>> 0) + Math.imul(core + 1, 0x9e3779b9)) >>> 0);
+}
+
+/** E_n: the key of the core's n-th outer.sr execution. */
+export function outerExecutionKey(coreKey: number, n: number): number {
+  return fmix32((coreKey ^ Math.imul((n + 1) >>> 0, 0x9e3779b9)) >>> 0);
+}
+
+/** R_r: the key of row r of the block. */
+export function outerRowKey(executionKey: number, r: number): number {
+  return fmix32((executionKey + Math.imul(r + 1, 0x85ebca6b)) >>> 0);
+}
+
+/** Word k (0: high, 1: low) of cell c of the row. */
+export function outerWord(rowKey: number, c: number, k: number): number {
+  return fmix32((rowKey + Math.imul(2 * c + k, 0x9e3779b9)) >>> 0);
+}
+
+// ---- read noise: an integer-only approximately Gaussian value
+
+/** 1 / sqrt(16 + 1/12): the standard deviation of popcount(64 fair bits) + a uniform in [-1/2, 1/2), inverted. */
+export const READ_NOISE_SCALE = 0.24935149047701483;
+
+/** Set bits of a u32. */
+export function popcount32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+// The words of the read noise are counter-based as well: word k (0, 1, 2) of line o (0 = the
+// first output line of the read) in the m-th crossbar read the core executes since the chip was
+// created or reset (m from 0, modulo 2^32):
+//   core key  N   = fmix32(fmix32(seed ^ 0xbb67ae85) + 0x9e3779b9 (core + 1))   seed = runSeedOf(...)
+//   read      M_m = fmix32(N ^ 0x9e3779b9 (m + 1))
+//   word          = fmix32(M_m + 0x9e3779b9 (4 o + k))
+
+/** N: the key of a core's read noise. */
+export function noiseCoreKey(spec: HwSpec, runSeed: number, core: number): number {
+  const seed = runSeedOf(spec.seed ?? 0, runSeed);
+  return fmix32((fmix32((seed ^ 0xbb67ae85) >>> 0) + Math.imul(core + 1, 0x9e3779b9)) >>> 0);
+}
+
+/** M_m: the key of the core's m-th crossbar read. */
+export function noiseReadKey(coreKey: number, m: number): number {
+  return fmix32((coreKey ^ Math.imul((m + 1) >>> 0, 0x9e3779b9)) >>> 0);
+}
+
+/** The read noise of line o of the read with key M: readNoiseOf its words 0, 1, 2. */
+export function readNoise(readKey: number, o: number): number {
+  const word = (k: number) => fmix32((readKey + Math.imul(4 * o + k, 0x9e3779b9)) >>> 0);
+  return readNoiseOf(word(0), word(1), word(2));
+}
+
+/**
+ * The read-noise variate of three 32-bit words w0, w1, w2:
+ * (popcount(w0) + popcount(w1) - 32 + w2 / 2^32 - 1/2) * READ_NOISE_SCALE: a binomial (64, 1/2)
+ * centred and smoothed by a uniform, so mean 0 (-2^-33 scale), variance 1 (up to 2^-64), a
+ * density constant on steps of 0.249 that stays within 0.03 of the normal one, P(|g| > 3) = 0.0025
+ * (normal 0.0027), P(|g| > 4) = 4e-5 (normal 6e-5), nothing beyond +-8.1. Everything before the
+ * one multiplication is exact, so JS and Wasm give the same double; no libm.
+ */
+export function readNoiseOf(w0: number, w1: number, w2: number): number {
+  return (popcount32(w0) + popcount32(w1) - 32 + (w2 * 2 ** -32 - 0.5)) * READ_NOISE_SCALE;
 }
 
 /** A standard normal by Box-Muller: one value from two uniforms, no cached spare (no hidden state). */
@@ -39,7 +137,7 @@ export function gaussian(rng: Rng): number {
   return boxMuller(u1, u2);
 }
 
-/** The Box-Muller transform of gaussian(): also what the Wasm core asks its host for (with this Math.log and Math.cos). */
+/** The Box-Muller transform of gaussian() (fixed-pattern mismatch, drawn by the host at load for both backends). */
 export function boxMuller(u1: number, u2: number): number {
   // 1 - u1 lies in (0, 1], so the logarithm is finite
   return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);

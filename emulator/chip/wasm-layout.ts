@@ -56,9 +56,6 @@ export interface ChipLayout {
   readonly probes: ReadonlyMap<number, number>;
   /** (core index, slot) -> LUT_ record */
   readonly luts: ReadonlyMap<string, number>;
-  /** steps per row of outer.sr -> its JUMP_ table, and 16 bytes of scratch state to build them */
-  readonly jumps: ReadonlyMap<number, number>;
-  readonly jumpScratch: number;
   /** crossbar cells are i16 (else i32) */
   readonly crossbarI16: boolean;
   /** SUM_F64, SUM_I64 or SUM_I32 */
@@ -144,52 +141,11 @@ export function planLayout(chip: LoadedChip, heapBase: number, L: LayoutConstant
     const record = b.take(L.RT_BYTES!);
     routes.set(id, { record, slots: b.take((r.delay + 1) * r.length * 4), slotWords: r.length });
   }
-  const jumps = new Map<number, number>();
-  for (const c of chip.cores) {
-    for (const li of c.program) {
-      const n = rowDraws(li);
-      if (n >= L.MIN_JUMP! && !jumps.has(n)) jumps.set(n, b.take(L.JUMP_BYTES!));
-    }
-  }
-  const jumpScratch = b.take(16);
   const ports = new Map([...chip.ports].map(([id, p]) => [id, b.take(p.size * 4)] as const));
   const probes = new Map([...chip.probes].map(([id, p]) => [id, b.take(p.size * 4)] as const));
   const w = codeRange(spec.formats.weight);
   const cellsInRange = chip.cores.every((c) => c.source.crossbar.every((x) => x >= w.min && x <= w.max));
-  return { bytes: b.at, config, scratch, coreTable, cores, routes, ports, probes, luts, jumps, jumpScratch, crossbarI16, sumMode: sumModeOf(spec, chip, L), cellsInRange, counterBytes };
-}
-
-/** Random words one row of an outer.sr draws when no cell of it is on a noSelf diagonal (0 for other instructions). */
-function rowDraws(li: LoadedInstr): number {
-  if (li.instr.op !== 'outer.sr' || li.instr.sh === 0) return 0;
-  return li.instr.cols * (li.instr.sh > 32 ? 2 : 1);
-}
-
-/**
- * The JUMP_ tables (assembly/chip/layout.ts): the generator is linear over GF(2), so n steps map
- * the state bit j to a 128-bit column c_j, found by advancing the unit state e_j with the core's
- * own `advance`, and a table entry [byte b][value v] is the XOR of the columns of v's bits.
- */
-export function writeJumpTables(layout: ChipLayout, buffer: ArrayBuffer, advance: (at: number, n: number) => void): void {
-  const state = new Uint32Array(buffer, layout.jumpScratch, 4);
-  for (const [n, at] of layout.jumps) {
-    const columns: Uint32Array[] = [];
-    for (let j = 0; j < 128; j++) {
-      state.fill(0);
-      state[j >> 5] = 1 << (j & 31);
-      advance(layout.jumpScratch, n);
-      columns.push(state.slice());
-    }
-    const table = new Uint32Array(buffer, at, 16 * 256 * 4);
-    for (let byte = 0; byte < 16; byte++) {
-      for (let v = 1; v < 256; v++) {
-        const low = 31 - Math.clz32(v & -v); // lowest set bit of v
-        const from = (byte * 256 + (v & (v - 1))) * 4;
-        const to = (byte * 256 + v) * 4;
-        for (let w = 0; w < 4; w++) table[to + w] = table[from + w]! ^ columns[byte * 8 + low]![w]!;
-      }
-    }
-  }
+  return { bytes: b.at, config, scratch, coreTable, cores, routes, ports, probes, luts, crossbarI16, sumMode: sumModeOf(spec, chip, L), cellsInRange, counterBytes };
 }
 
 const ROUNDING: Record<string, string> = { nearest_even: 'ROUND_NEAREST_EVEN', floor: 'ROUND_FLOOR', stochastic: 'ROUND_STOCHASTIC' };
@@ -275,8 +231,7 @@ function writeInstr(dv: DataView, at: number, li: LoadedInstr, k: number, core: 
   const target = i.op === 'jmp' || i.op === 'jz' ? i.target : i.op === 'loop' ? i.end : undefined;
   dv.setInt32(at + L.INS_TARGET!, target === undefined ? -1 : instrAt[target]!, true);
   let ref = 0;
-  if (rowDraws(li) >= L.MIN_JUMP!) ref = layout.jumps.get(rowDraws(li))!;
-  else if (li.lut) ref = layout.luts.get(`${core.loaded.index}:${li.lut.slot}`)!;
+  if (li.lut) ref = layout.luts.get(`${core.loaded.index}:${li.lut.slot}`)!;
   else if (li.route) ref = layout.routes.get(li.route.id)!.record;
   else if (li.port) ref = layout.ports.get(li.port.id)! + 4 * li.segment!.offset;
   else if (li.probe) ref = layout.probes.get(li.probe.id)! + 4 * li.segment!.offset;

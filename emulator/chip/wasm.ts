@@ -13,9 +13,9 @@ import type { Signal } from '../../compiler/network/index.js';
 import { ChipCounters, cycleSummary, energySummary, flatCounters, type CycleSummary, type EnergySummary } from './counters.js';
 import { projectionWeights, readProbeCodes, requirePort, requireProbe, writePortCodes, type ChipEmulator } from './host.js';
 import { loadChip, type LoadedChip } from './load.js';
-import { boxMuller, RUN_PURPOSE, runSeedOf } from './random.js';
+import { noiseCoreKey, outerCoreKey, RUN_PURPOSE, runSeedOf } from './random.js';
 import { RUNTIME_ERRORS, runSeedOption, runtimeErrorText, type ChipOptions } from './reference.js';
-import { layoutConstants, planLayout, writeJumpTables, writeStatic, type ChipLayout, type LayoutConstants } from './wasm-layout.js';
+import { layoutConstants, planLayout, writeStatic, type ChipLayout, type LayoutConstants } from './wasm-layout.js';
 
 export interface WasmChipOptions extends ChipOptions {
   /** build/chip.wasm, compiled or as bytes (compiled synchronously: fine in Node and in workers) */
@@ -52,7 +52,6 @@ interface Exports {
   tick(): number;
   resetTicks(): void;
   seedGenerator(at: number, seed: number, stream: number): void;
-  rngFill(at: number, out: number, n: number): void;
 }
 
 const PAGE = 65536;
@@ -107,7 +106,6 @@ class WasmChipHost implements WasmChip {
     const instance = new WebAssembly.Instance(moduleOf(options.wasm), {
       env: {
         memory: this.memory,
-        gaussians: (at: number, n: number) => this.gaussians(at, n),
         abort(msg: number, file: number, line: number, col: number): never {
           throw new Error(`nla chip wasm: abort at ${line}:${col} (msg ${msg}, file ${file})`);
         },
@@ -120,9 +118,12 @@ class WasmChipHost implements WasmChip {
     this.datapath = { cells: this.layout.crossbarI16 ? 'i16' : 'i32', sums };
     // grow once, before any view exists; nothing grows it later
     const pages = Math.ceil(this.layout.bytes / PAGE);
-    if (pages > this.memory.buffer.byteLength / PAGE) this.memory.grow(pages - this.memory.buffer.byteLength / PAGE);
+    try {
+      if (pages > this.memory.buffer.byteLength / PAGE) this.memory.grow(pages - this.memory.buffer.byteLength / PAGE);
+    } catch (e) {
+      throw new UserError(`the Wasm core needs ${(this.layout.bytes / 2 ** 20).toFixed(0)} MiB of memory for this image, and the engine refused it (${(e as Error).message}); run it with --backend reference or on a machine with more memory`);
+    }
     writeStatic(this.loaded, this.layout, this.memory.buffer, this.L);
-    writeJumpTables(this.layout, this.memory.buffer, (at, n) => this.ex.rngFill(at, 0, n));
     this.ex.init(this.layout.config);
     this.reset();
   }
@@ -140,14 +141,6 @@ class WasmChipHost implements WasmChip {
       const crossbar = this.layout.crossbarI16 ? new Int16Array(buffer, c.crossbar, rows * cols) : new Int32Array(buffer, c.crossbar, rows * cols);
       return { memory: new Int32Array(buffer, c.memory, c.memoryWords), crossbar, cell: (row: number, col: number) => crossbar[row * cols + col]! };
     });
-  }
-
-  /** env.gaussians: f64 values at[i] = boxMuller(at[2i], at[2i + 1]), in place (i only grows) */
-  private gaussians(at: number, n: number): void {
-    this.views();
-    const f = this.f64;
-    const base = at / 8;
-    for (let i = 0; i < n; i++) f[base + i] = boxMuller(f[base + 2 * i]!, f[base + 2 * i + 1]!);
   }
 
   get tick(): number {
@@ -198,7 +191,14 @@ class WasmChipHost implements WasmChip {
   }
 
   step(): void {
-    const err = this.ex.tick();
+    let err: number;
+    try {
+      err = this.ex.tick();
+    } catch (e) {
+      // load.ts checked every operand, so a trap is a bug of the core, not of the image
+      if (e instanceof WebAssembly.RuntimeError) throw new UserError(`chip tick ${this.ticks}: the Wasm core stopped with '${e.message}' (internal error: the image passed every load check; please report it, and run it with --backend reference meanwhile)`);
+      throw e;
+    }
     this.views();
     if (err !== this.L.ERR_NONE) throw this.runtimeError(err);
     this.counters_.endTick(this.f64[(this.layout.config + this.L.CFG_CRITICAL!) / 8]!);
@@ -283,9 +283,14 @@ class WasmChipHost implements WasmChip {
       for (const m of c.loaded.source.memory) view.memory.set(m.values, m.addr);
       view.crossbar.set(c.loaded.source.crossbar);
       this.ex.seedGenerator(c.generators + this.L.RNG_ROUNDING!, seed, (2 * c.loaded.index + RUN_PURPOSE.rounding) >>> 0);
-      this.ex.seedGenerator(c.generators + this.L.RNG_NOISE!, seed, (2 * c.loaded.index + RUN_PURPOSE.noise) >>> 0);
     });
     const dv = new DataView(buffer);
+    for (const c of this.layout.cores) {
+      dv.setUint32(c.generators + this.L.RNG_NOISE_KEY!, noiseCoreKey(this.spec, this.runSeed, c.loaded.index), true);
+      dv.setUint32(c.generators + this.L.RNG_NOISE_COUNT!, 0, true);
+      dv.setUint32(c.generators + this.L.RNG_OUTER_KEY!, outerCoreKey(this.spec, this.runSeed, c.loaded.index), true);
+      dv.setUint32(c.generators + this.L.RNG_OUTER_COUNT!, 0, true);
+    }
     for (const [id, r] of this.layout.routes) {
       new Int32Array(buffer, r.slots, (this.loaded.routes.get(id)!.delay + 1) * r.slotWords).fill(0);
       dv.setBigInt64(r.record + this.L.RT_SEND_TICK!, -1n, true);

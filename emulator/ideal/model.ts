@@ -115,6 +115,50 @@ export class IdealModel implements Backend {
   }
 
   /**
+   * Everything a step depends on besides the inputs and targets the driver sets next: weights,
+   * biases, voltages, udot, input low-pass, the previous target (for the kick) and the current
+   * input/target/nudge. Deferred plasticity is applied first (bit-identical to applying it later).
+   * Restoring it into a model of the same network continues bit for bit (explicit, implicit and
+   * no_lookahead schemes; LE/GLE keep extra state in their steppers and are not covered).
+   */
+  snapshot(): Record<string, Float64Array> {
+    const st = this.st;
+    st.flushAll();
+    const out: Record<string, Float64Array> = {};
+    for (const [k, v] of this.stateVectors()) out[k] = v.slice();
+    for (const b of st.blocks) out[`W:${b.proj.name}`] = b.W.slice(0, b.rows * b.cols);
+    return out;
+  }
+
+  restore(snap: Record<string, Float64Array>): void {
+    const st = this.st;
+    st.flushAll();
+    const put = (key: string, dst: Float64Array, size: number) => {
+      const v = snap[key];
+      if (!v || v.length !== size) throw new UserError(`the saved state does not fit ${this.net.file}: '${key}' has ${v?.length ?? 0} values, expected ${size}`);
+      dst.set(v);
+    };
+    for (const [k, v] of this.stateVectors()) put(k, v, v.length);
+    for (const b of st.blocks) put(`W:${b.proj.name}`, b.W, b.rows * b.cols);
+  }
+
+  private stateVectors(): [string, Float64Array][] {
+    const st = this.st;
+    const n = Math.max(1, st.n);
+    const m = Math.max(1, st.m);
+    return [
+      ['u', st.u.subarray(0, n)],
+      ['udot', st.udot.subarray(0, n)],
+      ['bias', st.bias.subarray(0, n)],
+      ['uStar', st.uStar.subarray(0, n)],
+      ['uStarPrev', st.uStarPrev.subarray(0, n)],
+      ['nudge', st.nudge.subarray(0, n)],
+      ['rIn', st.rIn.subarray(0, m)],
+      ['rbarIn', st.rbarIn.subarray(0, m)],
+    ];
+  }
+
+  /**
    * The instantaneous forward pass F_W(rbar_in) of a feedforward net (what the network voltages
    * would be with no errors and no lag), over all network neurons, written into `out`.
    */

@@ -94,6 +94,8 @@ export class NetState {
 
   beta: number;
   plastic = true;
+  /** factor on every learning rate (a schedule such as the paper's eta/10 after 22 000 s); 1 leaves the bits unchanged */
+  etaScale = 1;
   readonly dt: number;
   readonly tauIn: number;
   /** flat per-neuron activation evaluation: network population slices */
@@ -268,7 +270,7 @@ export class NetState {
    */
   learn(b: Block, a: Float64Array, x: Float64Array): void {
     if (!this.plastic || !b.proj.plastic || b.proj.eta === 0) return;
-    const scale = this.dt * b.proj.eta;
+    const scale = this.dt * b.proj.eta * this.etaScale;
     const av = this.view(a, b.to.offset, b.rows);
     if (b.pendA) {
       if (b.pending) this.flush(b);
@@ -286,7 +288,7 @@ export class NetState {
   /** bias += dt * eta * a on neurons with a plastic bias */
   learnBias(a: Float64Array): void {
     if (!this.plastic) return;
-    for (let i = 0; i < this.n; i++) if (this.biasEta[i] !== 0) this.bias[i] += this.dt * this.biasEta[i] * a[i];
+    for (let i = 0; i < this.n; i++) if (this.biasEta[i] !== 0) this.bias[i] += this.dt * this.biasEta[i] * this.etaScale * a[i];
   }
 
   /** apply a deferred update now */

@@ -89,14 +89,16 @@ describe('arithmetic corners', () => {
     }
   });
 
-  it('lookup tables: both ends, spacing up to 2^31, and (in an image built in memory) wider, needing 128-bit products', () => {
+  it('lookup tables: both ends, spacing up to 2^31; wider spacing is refused at load, also in an image built in memory', () => {
     const lut = (slot: number, xMin: number, shift: number, outShift: number): LutSlot => ({ slot, name: `t${slot}`, xMin, shift, outShift, entries: Int32Array.from([-(2 ** 31), 2 ** 31 - 1, -5, 7, 2 ** 30]) });
     for (const state of ['nearest_even', 'floor', 'stochastic'] as const) {
-      const luts = { 0: [lut(0, -(2 ** 31), 31, -7), lut(1, -100, 3, 63), lut(2, 2 ** 31 - 1, 0, -63), lut(3, -(2 ** 31), 40, 2)] };
+      const luts = { 0: [lut(0, -(2 ** 31), 31, -7), lut(1, -100, 3, 63), lut(2, 2 ** 31 - 1, 0, -63), lut(3, -(2 ** 31), 31, 2)] };
       const memory = { 0: { 0: [-(2 ** 31), -1, 0, 1, 2 ** 31 - 1, -101, -99, 1000] } };
       const text = ['vlut @10, @0, 8, lut0', 'vlut @20, @0, 8, lut1', 'vlut @30, @0, 8, lut2', 'vlut @40, @0, 8, lut3', 'std @50, @0, 8, lut3, #-7, sh5', 'halt'].join('\n');
       same(text, { luts, memory, spec: big((x) => Object.assign(x, { seed: 4, rounding: { ...x.rounding, state } })) }, 3);
     }
+    const wide = { 0: [lut(3, -(2 ** 31), 40, 2)] };
+    expect(() => createNodeWasmChip(asmImage('vlut @40, @0, 8, lut3\nhalt', { luts: wide }))).toThrow(/entry spacing 2\^40; the shift must be 0 \.\. 31/);
   });
 
   it('crossbar reads: DAC and ADC clips, fractional DAC models, noise and mismatch, the .acc forms at the state limits', () => {
@@ -110,6 +112,38 @@ describe('arithmetic corners', () => {
     ]) {
       same(text, { weights, memory, spec }, 3, 5);
     }
+  });
+
+  it('vmul, vmuli, vaxpy in lanes (i32 and i64, four at a time and a tail), in place and shifted, 16- and 32-bit state, nearest and floor', () => {
+    const smallA = [3, -3, 100, -100, 7, 0, 1, -1, 255, -256, 9];
+    const bigA = [2 ** 31 - 1, -(2 ** 31), 3, -3, 2 ** 20, -(2 ** 20), 0, 1, 32767, -32768, 5];
+    const text = (sh: number) => [
+      `vmul @40, @0, @20, 11, sh${sh}`, `vmuli @60, @0, 11, #-3, sh${sh}`, `vmuli @80, @20, 11, #2147483647, sh${sh}`,
+      `vaxpy @100, @0, @20, 11, #26214, sh${sh}`, `vaxpy @120, @140, @0, 11, #1000, sh${sh}`, `vaxpy @0, @0, @20, 11, #-7, sh${sh}`, `vmul @21, @20, @20, 11, sh${sh}`, 'halt',
+    ].join('\n');
+    for (const state of ['nearest_even', 'floor'] as const) {
+      for (const sh of [0, 1, 15, 31, 32, 40]) {
+        for (const a of [smallA, bigA]) {
+          // raw words at the ends of i32 plus a small product: the sum leaves i32
+          const memory = { 0: { 0: a, 20: [...a].reverse(), 140: Array.from({ length: 11 }, (_, i) => (i % 2 ? -(2 ** 31) : 2 ** 31 - 1)) } };
+          same(text(sh), { memory, memoryWords: 160, spec: (x) => void (x.rounding = { ...x.rounding, state }) }, 2);
+          same(text(sh), { memory, memoryWords: 160, spec: big((x) => void (x.rounding = { ...x.rounding, state })) }, 2);
+        }
+      }
+    }
+  });
+
+  it('outer.sr in lanes: rows of 27 cells (8-, 4-cell steps and a tail), every shift path, products within and beyond i32, cells at the weight limits', () => {
+    // 8-bit weights; cells near both limits so that updates saturate; a row with a = 0 (skipped)
+    const weights = { 0: Array.from({ length: 6 * 27 }, (_, k) => [Math.floor(k / 27), k % 27, [127, -128, 126, -127, 0, 5, -5][k % 7]!] as [number, number, number]) };
+    const x = Array.from({ length: 27 }, (_, c) => [1, -1, 1000, -1000, 2 ** 20, -(2 ** 20), 2 ** 31 - 1, -(2 ** 31), 0, 37][c % 10]!);
+    const memory = { 0: { 0: [0, 1, -1, 3000, -(2 ** 31), 2 ** 31 - 1], 8: x } };
+    for (const sh of [1, 7, 16, 31, 32, 33, 40, 62, 63]) {
+      same(`outer.sr @0, @8, r0, c0, 6, 27, sh${sh}\nhalt`, { memory, weights, memoryWords: 64, spec: (s) => Object.assign(s, { seed: 5, core: { ...s.core, crossbar: { rows: 8, cols: 32 } } }) }, 4, sh);
+    }
+    // a small product in every cell: the i32 lanes of shifts up to 32, many ticks so that cells move
+    const small = { 0: { 0: [3, -2, 1, 0, 7, -9], 8: Array.from({ length: 27 }, (_, c) => (c % 5) * 300 - 600) } };
+    for (const sh of [8, 12, 32]) same(`outer.sr @0, @8, r0, c0, 6, 27, sh${sh}\nhalt`, { memory: small, weights, memoryWords: 64, spec: (s) => void (s.core.crossbar = { rows: 8, cols: 32 }) }, 30, sh);
   });
 
   it('plasticity: outer.rn and outer.sr with shifts 0 to 63, weight saturation, noSelf diagonals', () => {

@@ -1,30 +1,25 @@
 // The Wasm core's generators against the TypeScript ones: xoshiro128** with its splitmix32
-// seeding (compiler/common/rng.ts), its 53-bit uniforms, and Box-Muller (emulator/chip/random.ts)
-// with the host's Math.log and Math.cos (the transform itself is the host's, asked per batch):
-// the same bits for any seed and stream.
+// seeding (compiler/common/rng.ts), its 53-bit uniforms, the read noise and the counter-based
+// words of outer.sr (emulator/chip/random.ts): the same bits for any seed and stream. The
+// distribution of the read noise: tests/chip/noise.test.ts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../compiler/common/rng.js';
-import { boxMuller, gaussian } from '../../emulator/chip/random.js';
+import { noiseReadKey, outerExecutionKey, outerRowKey, outerWord, readNoise } from '../../emulator/chip/random.js';
 import { chipWasmModule } from '../../emulator/chip/wasm-node.js';
-import { writeJumpTables, type ChipLayout } from '../../emulator/chip/wasm-layout.js';
 
 interface RngExports {
   heapBase(): number;
   seedGenerator(at: number, seed: number, stream: number): void;
   rngNextU32(at: number): number;
   rngFill(at: number, out: number, n: number): void;
-  rngJump(at: number, table: number): void;
   rngUniform(at: number): number;
-  rngGaussians(at: number, out: number, n: number): void;
+  rngReadNoises(key: number, m: number, out: number, n: number): void;
+  rngOuterWord(key: number, n: number, r: number, c: number, k: number): number;
 }
 
 const memory = new WebAssembly.Memory({ initial: 4 });
-const gaussians = (at: number, n: number) => {
-  const f = new Float64Array(memory.buffer, at, 2 * n);
-  for (let i = 0; i < n; i++) f[i] = boxMuller(f[2 * i]!, f[2 * i + 1]!);
-};
-const wasm = new WebAssembly.Instance(chipWasmModule(), { env: { memory, gaussians, abort: () => {} } }).exports as unknown as RngExports;
+const wasm = new WebAssembly.Instance(chipWasmModule(), { env: { memory, abort: () => {} } }).exports as unknown as RngExports;
 const AT = Math.ceil(wasm.heapBase() / 16) * 16;
 const OUT = AT + 64;
 
@@ -45,7 +40,7 @@ describe('the Wasm generators are the TypeScript ones', () => {
     );
   });
 
-  it('runs of draws (outer.sr rows) and bare advances are the same sequence', () => {
+  it('runs of draws and bare advances are the same sequence', () => {
     fc.assert(
       fc.property(fc.nat(2 ** 32 - 1), fc.nat(100), fc.array(fc.nat(300), { minLength: 1, maxLength: 6 }), (seed, stream, runs) => {
         const ts = seeded(seed, stream);
@@ -65,21 +60,13 @@ describe('the Wasm generators are the TypeScript ones', () => {
     );
   });
 
-  it('a jump table advances the generator as that many single steps', () => {
-    const table = 65536;
-    for (const n of [16, 250, 1000]) {
-      const layout = { jumps: new Map([[n, table]]), jumpScratch: OUT } as unknown as ChipLayout;
-      writeJumpTables(layout, memory.buffer, (at, k) => wasm.rngFill(at, 0, k));
-      fc.assert(
-        fc.property(fc.nat(2 ** 32 - 1), fc.nat(100), (seed, stream) => {
-          const ts = seeded(seed, stream);
-          wasm.rngJump(AT, table);
-          for (let i = 0; i < n; i++) ts.nextU32();
-          expect(wasm.rngNextU32(AT) >>> 0).toBe(ts.nextU32());
-        }),
-        { numRuns: 30 },
-      );
-    }
+  it('the counter-based words of outer.sr', () => {
+    fc.assert(
+      fc.property(fc.nat(2 ** 32 - 1), fc.nat(2 ** 32 - 1), fc.nat(4095), fc.nat(4095), fc.nat(1), (key, n, r, c, k) => {
+        expect(wasm.rngOuterWord(key, n, r, c, k) >>> 0).toBe(outerWord(outerRowKey(outerExecutionKey(key, n), r), c, k));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('extreme seeds and streams', () => {
@@ -90,14 +77,23 @@ describe('the Wasm generators are the TypeScript ones', () => {
     }
   });
 
-  it('uniform() and the Box-Muller gaussian, bit for bit', () => {
+  it('uniform(), bit for bit', () => {
     fc.assert(
       fc.property(fc.nat(2 ** 32 - 1), fc.nat(1000), (seed, stream) => {
         const ts = seeded(seed, stream);
         for (let i = 0; i < 16; i++) expect(Object.is(wasm.rngUniform(AT), ts.uniform())).toBe(true);
-        wasm.rngGaussians(AT, OUT, 16);
-        const got = new Float64Array(memory.buffer, OUT, 16);
-        for (let i = 0; i < 16; i++) expect(Object.is(got[i], gaussian(ts))).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('the counter-based read noise of a whole read (four lines per v128 and the tail), bit for bit', () => {
+    fc.assert(
+      fc.property(fc.nat(2 ** 32 - 1), fc.nat(2 ** 32 - 1), fc.nat(300), (key, m, n) => {
+        wasm.rngReadNoises(key, m, OUT, n);
+        const got = new Float64Array(memory.buffer, OUT, n);
+        const read = noiseReadKey(key, m);
+        for (let o = 0; o < n; o++) expect(Object.is(got[o], readNoise(read, o)), `line ${o} of ${n}`).toBe(true);
       }),
       { numRuns: 100 },
     );

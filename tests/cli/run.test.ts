@@ -39,7 +39,7 @@ describe('nla run', () => {
     const out = join(dir, 'never.json');
     for (const [args, msg] of [
       [['run', img, '--record', 'nonesuch.u', '--out', out], /'nonesuch\.u' is not probed/],
-      [['run', img, '--net', 'examples/chain.yaml', '--out', out], /dt = 0\.001 s, the network file with 5e-7 s/],
+      [['run', img, '--net', 'examples/chain.yaml', '--out', out], /dt = 0\.001 s, the network file with 0\.00005 s/],
       [['run', join(dir, 'missing.nlaimg')], /missing\.nlaimg: file not found/],
       [['run', 'examples/chain.yaml'], /chain\.yaml/],
     ] as const) {

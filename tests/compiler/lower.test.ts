@@ -83,9 +83,9 @@ phases: [{name: run, duration: 200ms, nudge: [out]}]
     expect(await maxDeviation(net, 1000)).toBeLessThan(1e-9);
   });
   it('Latent Equilibrium: the lowered LE tick equals the ideal LE scheme (chain at a coarse dt; MNIST net with nudging and plasticity)', async () => {
-    const fine = loadNetwork(examplePath('chain.yaml'));
-    // at the example's dt nothing moves in 1000 steps (inputs switch every 10^4): use a coarser dt
-    const chain = { ...fine, dynamics: { ...fine.dynamics, dt: 2e-4 } };
+    const example = loadNetwork(examplePath('chain.yaml'));
+    // a coarser dt than the example's (tau/50): 1000 steps span 20 tau and 40 input switches
+    const chain = { ...example, dynamics: { ...example.dynamics, dt: 2e-4 } };
     expect(await maxDeviation(chain, 1000, 'le', 'le')).toBeLessThan(1e-9);
     const mnist = loadNetwork(examplePath('mnist.yaml'));
     expect(await maxDeviation(mnist, 300, 'le', 'le')).toBeLessThan(1e-9);

@@ -1,5 +1,6 @@
 // `npm run bench`: prints figures (never pass/fail). Sections: kernels, ideal model, chain, compile,
-// xbar (int16 crossbar kernels against C), chip (the Wasm chip core against the reference).
+// xbar (int16 crossbar kernels against C), chip (the Wasm chip core against the reference), sweep
+// (nla sweep with 1 and 2 worker threads), train (samples/s of the `nla train` experiments).
 // Pass section names to run only some: `npm run bench -- ideal chain`.
 import { cpus } from 'node:os';
 import { benchKernels } from './kernels.js';
@@ -7,6 +8,8 @@ import { benchChain, benchIdealMnist } from './ideal.js';
 import { benchCompile } from './compile.js';
 import { benchXbar } from './xbar.js';
 import { benchChip } from './chip.js';
+import { benchTrain } from './train.js';
+import { benchSweep } from './sweep.js';
 
 const sections: Record<string, () => Promise<string[]>> = {
   kernels: benchKernels,
@@ -15,6 +18,8 @@ const sections: Record<string, () => Promise<string[]>> = {
   compile: benchCompile,
   xbar: benchXbar,
   chip: benchChip,
+  train: benchTrain,
+  sweep: benchSweep,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -22,7 +22,7 @@ export interface CompileOptions {
 /**
  * Calibration length when none is given: two stimulus presentations (so inputs and their
  * low-pass filters reach their usual range), at least 200 and at most 20000 ticks (MNIST at
- * dt = 1 ms: 200; the chain at dt = tau/20000: 20000).
+ * dt = 1 ms: 200; the chain at dt = tau/200: 200).
  */
 export function defaultCalibrationTicks(net: NetworkIR): number {
   return Math.max(200, Math.min(20000, Math.round((2 * net.stimulus.presentation) / net.dynamics.dt)));

@@ -1,0 +1,49 @@
+// nla sweep on worker threads: the same 12 configurations of the chain (weight_bits 4..7 x adc_bits
+// 6, 8, 10, 250 ms = 5000 ticks each on the Wasm chip) with 1 worker and with 2, wall times and
+// their ratio. Issue target: 2 workers take at most 0.6x the serial time (on 2 free cores).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadNetwork } from '../../compiler/network/index.js';
+import { parseAxes } from '../sweep/axes.js';
+import { runSweep } from '../sweep/sweep.js';
+import { examplePath } from './paths.js';
+
+async function wall(workers: number): Promise<{ seconds: number; cpuSeconds: number; rows: number; failed: number; rowSeconds: number; reason: string | null }> {
+  const out = mkdtempSync(join(tmpdir(), 'nla-bench-sweep-'));
+  const cpu0 = process.cpuUsage(); // the whole process, worker threads included
+  try {
+    const file = examplePath('chain.yaml');
+    const r = await runSweep({
+      network: { file, text: readFileSync(file, 'utf8'), ir: loadNetwork(file) },
+      hw: 'default',
+      axes: parseAxes(['weight_bits=4..7', 'adc_bits=6,8,10']),
+      out,
+      duration: 0.25,
+      seed: 0,
+      backend: 'wasm',
+      workers,
+    });
+    const rows = r.table.rows;
+    const cpu = process.cpuUsage(cpu0);
+    return { seconds: r.seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, rows: rows.length, failed: rows.filter((x) => !x.ok).length, rowSeconds: rows.reduce((a, x) => a + x.seconds, 0), reason: rows.find((x) => !x.ok)?.reason ?? null };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+export async function benchSweep(): Promise<string[]> {
+  const load = loadavg()[0]!.toFixed(2);
+  await wall(2); // warm the file cache and the build's modules
+  const serial = await wall(1);
+  const parallel = await wall(2);
+  const line = (label: string, w: Awaited<ReturnType<typeof wall>>) =>
+    `  ${label.padEnd(10)} ${w.seconds.toFixed(2)} s wall for ${w.rows} configurations (${w.failed} not run); ${w.cpuSeconds.toFixed(2)} s CPU, ${w.rowSeconds.toFixed(2)} s wall inside the rows${w.reason ? `; not run: ${w.reason}` : ''}`;
+  return [
+    `sweep: chain on default, 12 configurations x 5000 ticks (Wasm chip); ${availableParallelism()} cores, load average ${load} before`,
+    line('1 worker', serial),
+    line('2 workers', parallel),
+    `  ratio      ${(parallel.seconds / serial.seconds).toFixed(2)} (2 workers / 1; target <= 0.6 on 2 otherwise idle cores)`,
+    `  load average ${loadavg()[0]!.toFixed(2)} after: on a busy machine the workers share the cores with others`,
+  ];
+}
