@@ -15,6 +15,7 @@ import { PASS_NAMES } from '../../compiler/passes/pipeline.js';
 import { compileNetwork } from '../compile/compile.js';
 import { imageResources, resourcesText } from '../compile/resources.js';
 import { writeFileAtomic } from '../io.js';
+import { progressBar } from '../progress.js';
 import { parseCount } from './flags.js';
 
 interface CompileFlags {
@@ -24,6 +25,7 @@ interface CompileFlags {
   dumpAfter?: string;
   calibrate?: string;
   seed?: string;
+  quiet?: boolean;
 }
 
 export function imageText(image: Image): string {
@@ -47,6 +49,7 @@ export function registerCompile(program: Command): void {
     .option('--dump-after <pass>', `print the IR after a pass: ${PASS_NAMES.join(', ')}`)
     .option('--calibrate <ticks>', 'ticks of the calibration run for range analysis (default: two stimulus presentations, 200 to 20000)')
     .option('--seed <n>', 'override the network seed')
+    .option('--quiet', 'no progress bar')
     .action((file: string, flags: CompileFlags) => {
       if (flags.dumpAfter !== undefined && !(PASS_NAMES as readonly string[]).includes(flags.dumpAfter))
         throw new UserError(`--dump-after: unknown pass '${flags.dumpAfter}'. Passes: ${PASS_NAMES.join(', ')}`);
@@ -54,13 +57,16 @@ export function registerCompile(program: Command): void {
       const spec: HwSpec = loadHwSpec(flags.hw);
       const t0 = performance.now();
       let dumped = '';
+      const bar = progressBar(!flags.quiet && !flags.json, 'compile');
       const { image } = compileNetwork(net, spec, {
         source: { file: basename(file), text: readFileSync(file, 'utf8') },
         calibrationTicks: flags.calibrate !== undefined ? parseCount(flags.calibrate, '--calibrate') : undefined,
         onPass: (name, ir) => {
           if (name === flags.dumpAfter) dumped = dumpText(ir);
+          bar.update(PASS_NAMES.indexOf(name as (typeof PASS_NAMES)[number]) + 1, PASS_NAMES.length);
         },
       });
+      bar.stop();
       const bytes = writeImage(image);
       const seconds = (performance.now() - t0) / 1000;
       if (flags.out) writeFileAtomic(flags.out, bytes);
