@@ -14,10 +14,11 @@
 // Plasticity: outer.sr draws are counter-based (emulator/chip/random.ts), a pure function of the
 // execution, row and column, so rows whose presynaptic factor is 0 are skipped without a draw, and
 // the common row (i16 cells, shift <= 32, products within i32) draws and updates four cells per
-// v128 step.
+// v128 step. Rows whose products are small against 2^sh are thinned (random.ts): only their
+// candidates are drawn and visited.
 import { roundReal, sat, satW, scl } from './arith';
 import { mvmt_i16 } from '../xbar/index';
-import { fmix32x4, noiseReadKey, outerExecutionKey, outerRowKey, outerWord, readNoises, topBits } from './random';
+import { fmix32x4, noiseReadKey, outerAccept, outerExecutionKey, outerFirstCandidate, outerLogKeep, outerNextCandidate, outerRowKey, outerSurelyNone, outerThinExponent, outerWord, readNoises, topBits } from './random';
 import { RNG_NOISE_COUNT, RNG_NOISE_KEY, RNG_OUTER_COUNT, RNG_OUTER_KEY, ROUND_FLOOR, ROUND_NEAREST_EVEN, SUM_F64, SUM_I32 } from './layout';
 import {
   adcGain, adcMax, adcMin, adcOffset, cellsInRange, weightMax, weightMin, dacGain, dacMax, dacMin, dacOffset, diag, DRIVE_F, DRIVE_I, LIVE, mismatch, NOISE, noiseOn, OUT, readStd,
@@ -601,6 +602,50 @@ function stochasticRowI16Wide(w: usize, ar: i32, x: usize, cols: i32, sh: i32, r
 }
 
 /**
+ * A thinned row of outer.sr (emulator/chip/random.ts): only its candidates are drawn, each changes
+ * by the sign of its product or not at all. ab = |a_r| max |x|, m from outerThinExponent.
+ */
+function thinnedRow<T>(w: usize, ar: i64, x: i32, cols: i32, sh: i32, m: i32, ab: u64, rowKey: u32, noSelf: usize): void {
+  const end = <f64>cols;
+  let next = end;
+  let logKeep = 0.0;
+  let j = 0;
+  if (ab != 0) {
+    logKeep = outerLogKeep(m, sh);
+    next = outerFirstCandidate(rowKey, cols, m, sh, logKeep);
+  }
+  if (cellsInRange && noSelf == 0) {
+    // only the candidates can change
+    while (next < end) {
+      const c = <i32>next;
+      const p = ar * word(x + c);
+      if (outerAccept(rowKey, j, m, <u64>abs<i64>(p))) {
+        const at = w + (<usize>c << alignof<T>());
+        store<T>(at, <T>satW(<i64>load<T>(at) + (p > 0 ? 1 : -1)));
+      }
+      j++;
+      next = outerNextCandidate(rowKey, j, next, logKeep);
+    }
+    return;
+  }
+  for (let c = 0; c < cols; c++) {
+    const at = w + (<usize>c << alignof<T>());
+    let dw: i64 = 0;
+    if (<f64>c == next) {
+      const p = ar * word(x + c);
+      if (outerAccept(rowKey, j, m, <u64>abs<i64>(p))) dw = p > 0 ? 1 : -1;
+      j++;
+      next = outerNextCandidate(rowKey, j, next, logKeep);
+    }
+    if (noSelf != 0 && load<u8>(noSelf + <usize>c) != 0) {
+      store<T>(at, 0);
+      continue;
+    }
+    if (dw != 0 || !cellsInRange) store<T>(at, <T>satW(<i64>load<T>(at) + dw));
+  }
+}
+
+/**
  * Rows outer, columns inner, as the reference. outer.sr cell (r, c) rounds with the words
  * outerWord(R_r, c, k) of its execution (no state but the count n); a product of 0 adds 0 (q < 2^sh),
  * which changes no cell of an image whose cells are all in the weight range, so such rows are
@@ -618,15 +663,29 @@ function outerCells<T>(a: i32, x: i32, row: i32, col: i32, rows: i32, cols: i32,
     execution = outerExecutionKey(load<u32>(rngOuter), n);
   }
   // |a x| < 2^31 for every cell of a row whose |a| is at most this
-  const xMax = words == 1 && sizeof<T>() == 2 ? maxAbs(wordAt(x), cols) : 0;
+  const xMax = words == 1 ? maxAbs(wordAt(x), cols) : 0;
   const aFits: i64 = xMax == 0 ? <i64>0x7fffffff : <i64>0x7fffffff / xMax;
+  // without noSelf cells every cell is a draw
+  if (words != 0 && diag == 0) S.draws += <f64>rows * <f64>cols;
   for (let r = 0; r < rows; r++) {
     const ar = word(a + r);
+    if (ar == 0 && cellsInRange && diag == 0) continue;
     const w = cellAt<T>(row + r, col);
     const noSelf: usize = diag == 0 ? 0 : diag + <usize>(row + r) * <usize>xbarCols + <usize>col;
-    S.draws += <f64>(words == 0 ? 0 : noSelf == 0 ? cols : cols - diagonalCells(noSelf, cols));
+    if (noSelf != 0) S.draws += <f64>(words == 0 ? 0 : cols - diagonalCells(noSelf, cols));
     if (ar == 0 && cellsInRange && noSelf == 0) continue;
     const rowKey: u32 = stochastic ? outerRowKey(execution, r) : 0;
+    if (words == 1) {
+      // |a_r| max |x| <= 2^31 2^31: no overflow
+      const ab = <u64>abs<i64>(ar) * <u64>xMax;
+      const m = outerThinExponent(ab, sh);
+      if (m >= 0) {
+        // most rows have no candidate: decided here, without a call
+        if (cellsInRange && noSelf == 0 && (ab == 0 || outerSurelyNone(rowKey, cols, m, sh))) continue;
+        thinnedRow<T>(w, ar, x, cols, sh, m, ab, rowKey, noSelf);
+        continue;
+      }
+    }
     if (words != 0 && noSelf == 0 && sizeof<T>() == 2) {
       if (words == 1 && abs<i64>(ar) <= aFits) {
         if (sh == 32) stochasticRowI16<u8>(w, <i32>ar, wordAt(x), cols, sh, rowKey);

@@ -1,7 +1,8 @@
 // The chip core in Wasm (build/chip.wasm): the same chip as the reference interpreter
 // (emulator/chip/reference.ts), bit for bit, on a memory the host lays out at load
 // (emulator/chip/wasm-layout.ts; the records are in layout.ts). Imports: env.memory (the host's,
-// never grown) and env.abort; no libm, no host calls while it runs.
+// never grown), env.abort and env.log (Math.log, for outer.sr's thinned rows: the only host call
+// while it runs); no libm.
 //
 //   sequencer.ts  a tick: phases, control flow, routes, ports, probes, counters
 //   vector.ts     the vector unit;  crossbar.ts  DAC, line sums, ADC, plasticity

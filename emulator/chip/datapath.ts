@@ -8,7 +8,7 @@ import type { LutSlot } from '../../compiler/image/types.js';
 import { clamp, exactProduct, roundReal, shiftRound, topBits, uniformBits, type Dither, type Exact } from './arith.js';
 import type { RangeEvents } from './counters.js';
 import type { LoadedCore, LoadedInstr } from './load.js';
-import { adcMismatch, noiseReadKey, outerExecutionKey, outerRowKey, outerWord, readNoise, type AdcMismatch, type CoreGenerators } from './random.js';
+import { adcMismatch, noiseReadKey, outerExecutionKey, outerRowKey, outerThinExponent, outerThinnedChanges, outerWord, readNoise, type AdcMismatch, type CoreGenerators } from './random.js';
 
 /** The instructions the chip's sequencer executes itself (control flow, routes, ports, probes). */
 export const SEQUENCER_MNEMONICS = ['halt', 'nop', 'barrier', 'jmp', 'jz', 'loop', 'send', 'recv', 'in', 'tgt', 'probe'] as const;
@@ -173,15 +173,21 @@ export class Datapath {
         return topBits(outerWord(rowKey, c, 0), s <= 32 ? 0 : outerWord(rowKey, c, 1), s);
       },
     };
+    // outer.sr rows with small products: thinned draws (random.ts)
+    const xMax = x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     for (let r = 0; r < i.rows; r++) {
       rowKey = outerRowKey(execution, r);
+      const m = stochastic ? outerThinExponent(Math.abs(a[r]!), xMax, i.sh) : -1;
+      const ar = a[r]!;
+      const changes = m < 0 ? undefined : new Set(Math.abs(ar) * xMax === 0 ? [] : outerThinnedChanges(rowKey, i.cols, i.sh, m, (k) => Math.abs(ar * x[k]!)));
       for (c = 0; c < i.cols; c++) {
         const at = (i.row + r) * this.crossbarCols + i.col + c;
         if (this.loaded.diagonal.has(at)) {
           this.crossbar[at] = 0;
           continue;
         }
-        const dw = shiftRound(exactProduct(a[r]!, x[c]!), i.sh, stochastic ? 'stochastic' : 'nearest_up', cell);
+        if (changes) this.events.stochasticDraws++;
+        const dw = changes ? (changes.has(c) ? Math.sign(ar * x[c]!) : 0) : shiftRound(exactProduct(ar, x[c]!), i.sh, stochastic ? 'stochastic' : 'nearest_up', cell);
         this.crossbar[at] = this.satW(this.crossbar[at]! + dw);
       }
     }

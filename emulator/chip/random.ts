@@ -81,6 +81,46 @@ export function outerWord(rowKey: number, c: number, k: number): number {
   return fmix32((rowKey + Math.imul(2 * c + k, 0x9e3779b9)) >>> 0);
 }
 
+// ---- outer.sr: thinned rows
+//
+// Almost every cell of a row whose products are small against 2^sh keeps its value (it changes
+// by sign(p) with probability |p| / 2^sh), so such a row draws only the cells that might change:
+// with A = |a_r|, B = max_c |x_c| over the block's columns and 3 <= sh <= 32, a row with
+// 0 < A B <= 2^(sh-3) is thinned. m = the least m >= 0 with 2^m >= A B, P = 2^(m-sh) <= 1/8.
+// Candidate j (from 0) of the row sits at c_j = c_{j-1} + 1 + floor(ln(U_j) / ln(1 - P))
+// (c_{-1} = -1: geometric gaps, every cell a candidate with probability P, independently),
+// U_j = (floor(w0 / 2^11) 2^32 + w1 + 1) / 2^53 in (0, 1] from the row's words w0 = word(2j, 0),
+// w1 = word(2j, 1); it changes by sign(p) when the top m bits of word(2j + 1, 0) are below |p|
+// (probability |p| / 2^m). So every cell changes with probability exactly P |p| / 2^m = |p| / 2^sh,
+// independently, as with one draw per cell. ln is the host's Math.log (the Wasm core imports it),
+// in f64 as written here. A row with A B = 0 changes nothing and draws nothing.
+
+/** m of a thinned row (2^m >= A B, P = 2^(m - sh) <= 1/8), or -1 when the row draws per cell. */
+export function outerThinExponent(aAbs: number, xMaxAbs: number, sh: number): number {
+  if (sh < 3 || sh > 32) return -1;
+  // exact: a true product <= 2^29 is exact, a larger one rounds to a double > 2^29
+  const ab = aAbs * xMaxAbs;
+  if (ab > 2 ** (sh - 3)) return -1;
+  return ab === 0 ? 0 : 32 - Math.clz32(ab - 1);
+}
+
+/**
+ * The columns of a thinned row that change (by the sign of their product), in increasing order:
+ * rowKey = R_r, m from outerThinExponent, absProduct(c) = |a_r x_c|.
+ */
+export function outerThinnedChanges(rowKey: number, cols: number, sh: number, m: number, absProduct: (c: number) => number): number[] {
+  const out: number[] = [];
+  const logKeep = Math.log(1 - 2 ** (m - sh));
+  let c = -1;
+  for (let j = 0; ; j++) {
+    const u = ((outerWord(rowKey, 2 * j, 0) >>> 11) * 4294967296 + outerWord(rowKey, 2 * j, 1) + 1) / 9007199254740992;
+    c = c + 1 + Math.floor(Math.log(u) / logKeep);
+    if (c >= cols) return out;
+    const top = m === 0 ? 0 : outerWord(rowKey, 2 * j + 1, 0) >>> (32 - m);
+    if (top < absProduct(c)) out.push(c);
+  }
+}
+
 // ---- read noise: an integer-only approximately Gaussian value
 
 /** 1 / sqrt(16 + 1/12): the standard deviation of popcount(64 fair bits) + a uniform in [-1/2, 1/2), inverted. */

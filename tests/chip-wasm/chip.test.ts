@@ -146,6 +146,20 @@ describe('arithmetic corners', () => {
     for (const sh of [8, 12, 32]) same(`outer.sr @0, @8, r0, c0, 6, 27, sh${sh}\nhalt`, { memory: small, weights, memoryWords: 64, spec: (s) => void (s.core.crossbar = { rows: 8, cols: 32 }) }, 30, sh);
   });
 
+  it('outer.sr thinned rows with many candidates: i16 and i32 cells, noSelf diagonals, cells at the weight limits', () => {
+    // A B <= 180 <= 2^(sh-3): every row with a != 0 is thinned, P = 2^(8 - sh): about 1 candidate in 8 or 16 cells
+    const weights = { 0: Array.from({ length: 6 * 27 }, (_, k) => [Math.floor(k / 27), k % 27, [127, -128, 126, -127, 0, 5, -5][k % 7]!] as [number, number, number]) };
+    const memory = { 0: { 0: [3, -2, 1, 0, 7, -9], 8: Array.from({ length: 27 }, (_, c) => (c % 5) * 10 - 20) } };
+    const crossbar = (s: Parameters<NonNullable<TestImage['spec']>>[0]) => Object.assign(s, { seed: 3, core: { ...s.core, crossbar: { rows: 8, cols: 32 } } });
+    for (const sh of [11, 12]) {
+      same(`outer.sr @0, @8, r0, c0, 6, 27, sh${sh}\nhalt`, { memory, weights, memoryWords: 64, spec: crossbar }, 40, sh);
+      same(`outer.sr @0, @8, r0, c0, 6, 27, sh${sh}\nhalt`, { memory, weights, memoryWords: 64, spec: (s) => void (crossbar(s).formats.weight = { bits: 20, frac_bits: 10, signed: true }) }, 40, sh);
+    }
+    const rec = { name: 'rec', rows: 4, cols: 4, scale: 64, plastic: true, noSelf: true, blocks: [{ core: 0, pre0: 1, post0: 0, m: 3, n: 4, xrow: 2, xcol: 1 }] };
+    const small = { 0: { 0: [2, -1, 3, -3], 4: [1, -1, 5, -5, 7] } };
+    for (const sh of [8, 10]) same(`outer.sr @0, @4, r0, c0, 4, 5, sh${sh}\nouter.sr @0, @4, r2, c1, 3, 4, sh${sh}\nhalt`, { matrices: [rec], memory: small, spec: (x) => void (x.seed = 2) }, 60, 1);
+  });
+
   it('plasticity: outer.rn and outer.sr with shifts 0 to 63, weight saturation, noSelf diagonals', () => {
     const rec = { name: 'rec', rows: 4, cols: 4, scale: 64, plastic: true, noSelf: true, blocks: [{ core: 0, pre0: 1, post0: 0, m: 3, n: 4, xrow: 2, xcol: 1 }] };
     const memory = { 0: { 0: [2 ** 31 - 1, -(2 ** 31), 3, -3], 4: [1, -1, 100, -100, 2 ** 20] } };

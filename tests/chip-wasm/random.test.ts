@@ -19,7 +19,7 @@ interface RngExports {
 }
 
 const memory = new WebAssembly.Memory({ initial: 4 });
-const wasm = new WebAssembly.Instance(chipWasmModule(), { env: { memory, abort: () => {} } }).exports as unknown as RngExports;
+const wasm = new WebAssembly.Instance(chipWasmModule(), { env: { memory, log: Math.log, abort: () => {} } }).exports as unknown as RngExports;
 const AT = Math.ceil(wasm.heapBase() / 16) * 16;
 const OUT = AT + 64;
 

@@ -3,7 +3,7 @@
 // counter-based words. Its distribution as docs/emulator.md states it: mean 0, variance 1,
 // normal-like tails cut at 8.1; and the counter-based words of outer.sr: uniform bits.
 import { describe, expect, it } from 'vitest';
-import { noiseReadKey, outerExecutionKey, outerRowKey, outerWord, popcount32, READ_NOISE_SCALE, readNoise, readNoiseOf } from '../../emulator/chip/random.js';
+import { noiseReadKey, outerExecutionKey, outerRowKey, outerThinExponent, outerThinnedChanges, outerWord, popcount32, READ_NOISE_SCALE, readNoise, readNoiseOf } from '../../emulator/chip/random.js';
 
 /** P(|N(0,1)| > k) */
 const NORMAL_TAIL = [1, 0.3173105, 0.0455003, 0.0026998, 0.0000633];
@@ -84,5 +84,65 @@ describe('the counter-based words of outer.sr', () => {
     expect(Math.abs(corr((i) => [outerWord(outerRowKey(key, i >> 8), i & 255, 0), outerWord(outerRowKey(key, (i >> 8) + 1), i & 255, 0)]))).toBeLessThan(0.022);
     expect(Math.abs(corr((i) => [outerWord(outerRowKey(outerExecutionKey(99, i >> 8), 0), i & 255, 0), outerWord(outerRowKey(outerExecutionKey(99, (i >> 8) + 1), 0), i & 255, 0)]))).toBeLessThan(0.022);
     expect(Math.abs(corr((i) => [outerWord(outerRowKey(key, i), 3, 0), outerWord(outerRowKey(key, i), 3, 1)]))).toBeLessThan(0.022);
+  });
+});
+
+describe('the thinned rows of outer.sr', () => {
+  it('which rows are thinned: 3 <= sh <= 32 and 0 < A B <= 2^(sh - 3); m is the least m with 2^m >= A B', () => {
+    expect(outerThinExponent(1, 512, 12)).toBe(9);
+    expect(outerThinExponent(1, 513, 12)).toBe(-1);
+    expect(outerThinExponent(3, 100, 32)).toBe(9); // 300 <= 512
+    expect(outerThinExponent(1, 1, 3)).toBe(0);
+    expect(outerThinExponent(1, 1, 2)).toBe(-1);
+    expect(outerThinExponent(1, 1, 33)).toBe(-1);
+    expect(outerThinExponent(2 ** 31, 2 ** 31, 32)).toBe(-1);
+  });
+
+  it('every cell changes with probability |p| / 2^sh, independently of its neighbours', () => {
+    // sh 12, |p_c| = 8 c for 64 cells (A B = 504, m = 9, P = 1/8): frequencies 0 .. 0.123
+    const sh = 12;
+    const cols = 64;
+    const absP = (c: number) => 8 * c;
+    const m = outerThinExponent(1, 504, sh);
+    expect(m).toBe(9);
+    const n = 40_000;
+    const count = new Float64Array(cols);
+    let both = 0; // cells 62 and 63 in the same execution
+    for (let e = 0; e < n; e++) {
+      const changes = outerThinnedChanges(outerRowKey(outerExecutionKey(0xabcdef, e), 0), cols, sh, m, absP);
+      for (const c of changes) count[c]!++;
+      if (changes.includes(62) && changes.includes(63)) both++;
+    }
+    for (let c = 0; c < cols; c++) {
+      const f = absP(c) / 2 ** sh;
+      // within 5 binomial standard deviations (a cell with p = 0 never changes)
+      expect(Math.abs(count[c]! - n * f), `cell ${c}`).toBeLessThanOrEqual(5 * Math.sqrt(n * f * (1 - f)));
+    }
+    // proportional to |p|: the least-squares slope of count against n f is 1 within 2%
+    let sxy = 0, sxx = 0;
+    for (let c = 0; c < cols; c++) {
+      const f = (n * absP(c)) / 2 ** sh;
+      sxy += f * count[c]!;
+      sxx += f * f;
+    }
+    expect(Math.abs(sxy / sxx - 1)).toBeLessThan(0.02);
+    // independent: both change with probability f62 f63 (about 0.0149)
+    const f2 = (absP(62) / 2 ** sh) * (absP(63) / 2 ** sh);
+    expect(Math.abs(both - n * f2)).toBeLessThanOrEqual(5 * Math.sqrt(n * f2 * (1 - f2)));
+  });
+
+  it('a rare change (sh 32, products below 2^19, 784 cells): the row total has mean sum |p| / 2^sh', () => {
+    const sh = 32;
+    const cols = 784;
+    const absP = (c: number) => ((c * 2654435761) >>> 13) & 0x7ffff;
+    const xMax = 0x7ffff;
+    const m = outerThinExponent(1, xMax, sh);
+    expect(m).toBe(19);
+    const mean = Array.from({ length: cols }, (_, c) => absP(c)).reduce((a, b) => a + b, 0) / 2 ** sh;
+    const n = 200_000;
+    let total = 0;
+    for (let e = 0; e < n; e++) total += outerThinnedChanges(outerRowKey(outerExecutionKey(7, e), 3), cols, sh, m, absP).length;
+    // Poisson-like: 5 standard deviations
+    expect(Math.abs(total - n * mean)).toBeLessThanOrEqual(5 * Math.sqrt(n * mean));
   });
 });

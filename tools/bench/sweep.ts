@@ -1,5 +1,5 @@
 // nla sweep on worker threads: the same 12 configurations of the chain (weight_bits 4..7 x adc_bits
-// 6, 8, 10, 250 ms = 5000 ticks each on the Wasm chip) with 1 worker and with 2, wall times and
+// 6, 8, 10, 1 s = 20000 ticks each on the Wasm chip) with 1 worker and with 2, wall times and
 // their ratio. Issue target: 2 workers take at most 0.6x the serial time (on 2 free cores).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ async function wall(workers: number): Promise<{ seconds: number; cpuSeconds: num
       hw: 'default',
       axes: parseAxes(['weight_bits=4..7', 'adc_bits=6,8,10']),
       out,
-      duration: 0.25,
+      duration: 1,
       seed: 0,
       backend: 'wasm',
       workers,
@@ -40,7 +40,7 @@ export async function benchSweep(): Promise<string[]> {
   const line = (label: string, w: Awaited<ReturnType<typeof wall>>) =>
     `  ${label.padEnd(10)} ${w.seconds.toFixed(2)} s wall for ${w.rows} configurations (${w.failed} not run); ${w.cpuSeconds.toFixed(2)} s CPU, ${w.rowSeconds.toFixed(2)} s wall inside the rows${w.reason ? `; not run: ${w.reason}` : ''}`;
   return [
-    `sweep: chain on default, 12 configurations x 5000 ticks (Wasm chip); ${availableParallelism()} cores, load average ${load} before`,
+    `sweep: chain on default, 12 configurations x 20000 ticks (Wasm chip); ${availableParallelism()} cores, load average ${load} before`,
     line('1 worker', serial),
     line('2 workers', parallel),
     `  ratio      ${(parallel.seconds / serial.seconds).toFixed(2)} (2 workers / 1; target <= 0.6 on 2 otherwise idle cores)`,
