@@ -416,6 +416,7 @@ function convertPairs(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: 
   const sLo = f64x2.splat(<f64>S.stateMin);
   const sHi = f64x2.splat(<f64>S.stateMax);
   const scale = f64x2.splat(<f64>(<i64>1 << <i64>sho));
+  const magic = f64x2.splat(6755399441055744.0);
   const nearestEven = roundAdc == ROUND_NEAREST_EVEN;
   let clips = i64x2.splat(0);
   let sats = i64x2.splat(0);
@@ -428,13 +429,19 @@ function convertPairs(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: 
     let c = nearestEven ? f64x2.nearest(a) : f64x2.floor(a);
     const cl = f64x2.lt(c, lo), ch = f64x2.gt(c, hi);
     clips = i64x2.sub(i64x2.sub(clips, cl), ch);
-    c = v128.bitselect(lo, v128.bitselect(hi, c, ch), cl);
+    // clamps as pmin / pmax (one minpd / maxpd each, where bitselect takes three or four
+    // instructions): the same values, but for the sign of a zero, which no later step can see
+    // (the result is an integer word)
+    c = f64x2.pmax(lo, f64x2.pmin(hi, c));
     let y = f64x2.mul(c, scale);
     if (accumulate) y = f64x2.add(y, f64x2.convert_low_i32x4_s(v128.load64_zero(wordAt(dst + o))));
     const yl = f64x2.lt(y, sLo), yh = f64x2.gt(y, sHi);
     sats = i64x2.sub(i64x2.sub(sats, yl), yh);
-    y = v128.bitselect(sLo, v128.bitselect(sHi, y, yh), yl);
-    v128.store64_lane(OUT + (<usize>o << 2), i32x4.trunc_sat_f64x2_s_zero(y), 0);
+    y = f64x2.pmax(sLo, f64x2.pmin(sHi, y));
+    // y is a whole number within the state format (at most 32 bits): y + 1.5 2^52 is exact and its
+    // low 32 bits are y as an i32 (two instructions, where trunc_sat_f64x2_s_zero takes about eight)
+    const bits = f64x2.add(y, magic);
+    v128.store64_lane(OUT + (<usize>o << 2), i32x4.shuffle(bits, bits, 0, 2, 0, 2), 0);
   }
   S.adcClips += <f64>(i64x2.extract_lane(clips, 0) + i64x2.extract_lane(clips, 1));
   S.stateSaturations += <f64>(i64x2.extract_lane(sats, 0) + i64x2.extract_lane(sats, 1));

@@ -4,7 +4,7 @@
 // before it writes: results go straight to dst when no source lies just below it (then no
 // element is read after an earlier one overwrote it), otherwise through the OUT scratch vector.
 import * as I from '../isa.generated';
-import { rnd, rndWide, sat, scl, shlSat } from './arith';
+import { BEYOND, rnd, rndWide, sat, scl, shlSat } from './arith';
 import { LUT_ENTRIES, LUT_N, LUT_OUT_SHIFT, LUT_SHIFT, LUT_XMIN, ROUND_FLOOR, ROUND_NEAREST_EVEN } from './layout';
 import { OUT, word, wordAt } from './state';
 import * as S from './state';
@@ -42,24 +42,36 @@ import * as S from './state';
   return sat(v + rnd(mul(k, sat(target - v)), sh));
 }
 
-/** lut[slot](x) for the LUT_ record at t: clamped, interpolated, scaled to state, saturated */
-function lut(t: usize, x: i64): i64 {
-  const xMin = <i64>load<i32>(t + LUT_XMIN);
-  const shift = load<i32>(t + LUT_SHIFT);
-  const n = <i64>load<i32>(t + LUT_N);
-  const entries = <usize>load<i32>(t + LUT_ENTRIES);
+/**
+ * lut[slot](x) from the fields of a LUT_ record (xMin, shift, n, entries, outShift): clamped,
+ * interpolated, scaled to state, saturated. Inlined, so vlut reads the record once per
+ * instruction instead of once per element (the same operations and draws per element).
+ */
+// @ts-ignore: decorator
+@inline function lutOf(xMin: i64, shift: i32, n: i64, entries: usize, outShift: i32, x: i64): i64 {
   // the load check keeps |xMin| + (n - 1) 2^shift <= 2^53
   const step: i64 = 1 << <i64>shift;
   const top = xMin + (n - 1) * step;
-  const xc = x < xMin ? xMin : x > top ? top : x;
+  // selects, not branches: whether x lies below, inside or above the table varies from element to element
+  const xc = select<i64>(xMin, select<i64>(top, x, x > top), x < xMin);
   let i = (xc - xMin) >> <i64>shift;
-  if (i > n - 2) i = n - 2;
+  i = select<i64>(n - 2, i, i > n - 2);
   const f = xc - xMin - i * step; // = step at the top end, where y = e[n-1]
   const lo = <i64>load<i32>(entries + (<usize>i << 2));
   const d = <i64>load<i32>(entries + (<usize>(i + 1) << 2)) - lo;
   // |d| < 2^32 and f <= 2^shift: the product fits an i64 up to shift 31 (every image file)
   const y = lo + (shift <= 31 ? rnd(d * f, shift) : rndWide(d, f, shift));
-  return sat(scl(y, load<i32>(t + LUT_OUT_SHIFT)));
+  // scl(y, outShift), with shlSat's common case inline: y 2^s within BEYOND is y << s (y = 0 included)
+  if (outShift >= 0 && outShift < 62) {
+    const lim = BEYOND >> <i64>outShift;
+    if (y <= lim && y >= -lim) return sat(y << <i64>outShift);
+  }
+  return sat(scl(y, outShift));
+}
+
+/** lut[slot](x) for the LUT_ record at t */
+function lut(t: usize, x: i64): i64 {
+  return lutOf(<i64>load<i32>(t + LUT_XMIN), load<i32>(t + LUT_SHIFT), <i64>load<i32>(t + LUT_N), <usize>load<i32>(t + LUT_ENTRIES), load<i32>(t + LUT_OUT_SHIFT), x);
 }
 
 export function vcopy(w0: u64, w1: u64): void {
@@ -70,8 +82,14 @@ export function vset(w0: u64, w1: u64): void {
   const at = wordAt(I.vset_dst(w0, w1));
   const len = <i32>I.vset_len(w0, w1);
   const imm = <i64>I.vset_imm(w0, w1);
-  // sat per element, as the reference maps it: every clamp counts
-  for (let i = 0; i < len; i++) put(at, i, sat(imm));
+  // sat per element, as the reference maps it: every clamp counts, so len clamps or none
+  if (len == 0) return;
+  const v = <i32>sat(imm);
+  if (<i64>v != imm) S.stateSaturations += <f64>(len - 1);
+  const quads = len & ~3;
+  const splat = i32x4.splat(v);
+  for (let i = 0; i < quads; i += 4) v128.store(at + (<usize>i << 2), splat);
+  for (let i = quads; i < len; i++) store<i32>(at + (<usize>i << 2), v);
 }
 
 export function seti(w0: u64, w1: u64): void {
@@ -81,15 +99,55 @@ export function seti(w0: u64, w1: u64): void {
 export function vadd(w0: u64, w1: u64): void {
   const dst = <i32>I.vadd_dst(w0, w1), a = <i32>I.vadd_a(w0, w1), b = <i32>I.vadd_b(w0, w1), len = <i32>I.vadd_len(w0, w1);
   const at = resultsAt(dst, len, a, b, b);
-  for (let i = 0; i < len; i++) put(at, i, sat(word(a + i) + word(b + i)));
+  const first = addSub4<i32>(at, len, wordAt(a), wordAt(b));
+  for (let i = first; i < len; i++) put(at, i, sat(word(a + i) + word(b + i)));
   commit(at, dst, len);
 }
 
 export function vsub(w0: u64, w1: u64): void {
   const dst = <i32>I.vsub_dst(w0, w1), a = <i32>I.vsub_a(w0, w1), b = <i32>I.vsub_b(w0, w1), len = <i32>I.vsub_len(w0, w1);
   const at = resultsAt(dst, len, a, b, b);
-  for (let i = 0; i < len; i++) put(at, i, sat(word(a + i) - word(b + i)));
+  const first = addSub4<u32>(at, len, wordAt(a), wordAt(b));
+  for (let i = first; i < len; i++) put(at, i, sat(word(a + i) - word(b + i)));
   commit(at, dst, len);
+}
+
+/**
+ * vadd (ADD signed) or vsub in i32x4 lanes for i < len & ~3, when the state format is narrower than
+ * 32 bits: a +- b saturated to i32 first (on overflow, the limit of the exact result's sign), which
+ * leaves the state range on the same side as the exact sum, then clamped to it with every clamp
+ * counted per lane: sat() of the scalar loop, four elements per step (their inputs are read before
+ * their results are written; see resultsAt). Returns the first element it did not compute (0 when
+ * the state format is 32 bits wide).
+ */
+// @ts-ignore: decorator
+@inline function addSub4<ADD>(at: usize, len: i32, a: usize, b: usize): i32 {
+  if (S.stateMin <= -2147483648 || S.stateMax >= 2147483647) return 0;
+  const quads = len & ~3;
+  const min = i32x4.splat(<i32>S.stateMin), max = i32x4.splat(<i32>S.stateMax);
+  const limit = i32x4.splat(0x7fffffff);
+  let count = i32x4.splat(0);
+  for (let i = 0; i < quads; i += 4) {
+    const off = <usize>i << 2;
+    const x = v128.load(a + off), y = v128.load(b + off);
+    let v: v128;
+    if (isSigned<ADD>()) {
+      // overflow: x and y of one sign, the wrapped sum of the other; the exact sum has x's sign
+      v = i32x4.add(x, y);
+      const overflow = i32x4.shr_s(v128.and(v128.xor(v, x), v128.xor(v, y)), 31);
+      v = v128.bitselect(v128.xor(i32x4.shr_s(x, 31), limit), v, overflow);
+    } else {
+      // overflow: x and y of different signs, the wrapped difference of y's; the exact one has x's sign
+      v = i32x4.sub(x, y);
+      const overflow = i32x4.shr_s(v128.and(v128.xor(x, y), v128.xor(v, x)), 31);
+      v = v128.bitselect(v128.xor(i32x4.shr_s(x, 31), limit), v, overflow);
+    }
+    const l = i32x4.lt_s(v, min), h = i32x4.gt_s(v, max);
+    count = i32x4.add(count, v128.or(l, h));
+    v128.store(at + off, i32x4.max_s(i32x4.min_s(v, max), min));
+  }
+  S.stateSaturations -= <f64>(i32x4.extract_lane(count, 0) + i32x4.extract_lane(count, 1) + i32x4.extract_lane(count, 2) + i32x4.extract_lane(count, 3));
+  return quads;
 }
 
 // ---- products in i64x2 lanes: vmul, vmuli, vaxpy without draws (rounding.state nearest_even or
@@ -280,7 +338,9 @@ export function vclip(w0: u64, w1: u64): void {
 export function vlut(w0: u64, w1: u64, table: usize): void {
   const dst = <i32>I.vlut_dst(w0, w1), a = <i32>I.vlut_a(w0, w1), len = <i32>I.vlut_len(w0, w1);
   const at = resultsAt(dst, len, a, a, a);
-  for (let i = 0; i < len; i++) put(at, i, lut(table, word(a + i)));
+  const xMin = <i64>load<i32>(table + LUT_XMIN), shift = load<i32>(table + LUT_SHIFT), n = <i64>load<i32>(table + LUT_N);
+  const entries = <usize>load<i32>(table + LUT_ENTRIES), outShift = load<i32>(table + LUT_OUT_SHIFT);
+  for (let i = 0; i < len; i++) put(at, i, lutOf(xMin, shift, n, entries, outShift, word(a + i)));
   commit(at, dst, len);
 }
 

@@ -88,6 +88,14 @@ class WasmChipHost implements WasmChip {
   private readonly probesByName = new Map<string, ProbeMap>();
   /** the learning-enable flags, if the image has them */
   private readonly plasticPort: PortMap | undefined;
+  /**
+   * Per port id, the values writePort last turned into its codes and how many it clamped. A host
+   * often writes the same values tick after tick (MNIST holds a digit for 100 ticks); the codes are
+   * a function of the values, and the core only reads ports, so identical values skip the
+   * conversion (and still count their clamps). Dropped when anything else may write the codes:
+   * reset(), and portCodes() handing the view out.
+   */
+  private readonly lastWritten = new Map<number, { values: Float64Array; saturations: number }>();
 
   constructor(
     readonly image: Image,
@@ -157,6 +165,12 @@ class WasmChipHost implements WasmChip {
   }
 
   portCodes(id: number): Int32Array {
+    // the caller may write the codes
+    this.lastWritten.delete(id);
+    return this.portView(id);
+  }
+
+  private portView(id: number): Int32Array {
     this.views();
     return this.ports.get(id)!;
   }
@@ -168,7 +182,15 @@ class WasmChipHost implements WasmChip {
 
   private writePort(kind: PortMap['kind'], population: string, values: ArrayLike<number>): void {
     const p = requirePort(this.portsByName.get(`${kind}:${population}`), kind, population);
-    this.inputSaturations += writePortCodes(p, values, this.portCodes(p.id), this.state);
+    const codes = this.portView(p.id);
+    const last = this.lastWritten.get(p.id);
+    if (last && sameValues(last.values, values)) {
+      this.inputSaturations += last.saturations;
+      return;
+    }
+    const saturations = writePortCodes(p, values, codes, this.state);
+    this.inputSaturations += saturations;
+    this.lastWritten.set(p.id, { values: Float64Array.from(values), saturations });
   }
 
   setInput(population: string, values: Float64Array): void {
@@ -181,7 +203,7 @@ class WasmChipHost implements WasmChip {
   }
 
   setPlastic(on: boolean): void {
-    if (this.plasticPort) this.portCodes(this.plasticPort.id).fill(on ? 1 : 0);
+    if (this.plasticPort) this.portView(this.plasticPort.id).fill(on ? 1 : 0);
   }
 
   /** As the reference: zeroes the counters, keeps the state and the tick count. */
@@ -301,11 +323,22 @@ class WasmChipHost implements WasmChip {
       dv.setInt32(r.record + this.L.RT_RECV_PHASE!, -1, true);
     }
     for (const v of this.ports.values()) v.fill(0);
+    this.lastWritten.clear();
     for (const v of this.probes.values()) v.fill(0);
     this.ex.resetTicks();
     this.start();
     this.ticks = 0;
   }
+}
+
+/**
+ * Whether b holds the values of a, element by element (===): equal values give equal codes
+ * (+0 and -0 round to the same code; NaN never compares equal, so it is always converted).
+ */
+function sameValues(a: Float64Array, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** The Wasm chip core behind the host interface of createChip; `seed` is the run seed (default 0). */
