@@ -158,7 +158,9 @@ describe('nla train: arguments', () => {
     [['train', 'mnist', '--epochs', 'two'], /--epochs: expected a non-negative integer, got 'two'/],
     [['train', 'mnist', '--presentation', 'long'], /--presentation: cannot read 'long' as a duration/],
     [['train', 'mnist', '--presentation', '7ms', '--dt', '2ms'], /--presentation 7 ms is not a whole number of steps of --dt 2 ms/],
-    [['train', 'mnist', '--backend', 'chip'], /--backend: training runs on the ideal model only/],
+    [['train', 'mnist', '--backend', 'fpga'], /--backend: use ideal \(the f64 model\) or chip/],
+    [['train', 'mnist', '--hw', 'default'], /--hw default: a hw-spec only applies to --backend chip/],
+    [['train', 'pattern', '--backend', 'chip'], /--backend chip: experiment 'pattern' does not run on the chip/],
     [['train', 'mnist', '--eta', '-1'], /--eta: expected a number >= 0/],
     [['train', 'mnist', '--input', 'spikes'], /--input: use instant or lowpass, not 'spikes'/],
   ])('%j is refused', async (args, message) => {

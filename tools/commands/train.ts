@@ -1,4 +1,5 @@
-// `nla train <experiment>`: the paper's training experiments on the ideal model (docs/train.md).
+// `nla train <experiment>`: the paper's training experiments on the ideal model or, with
+// --backend chip --hw <preset>, with on-chip plasticity on the chip emulator (docs/train.md).
 // Writes <out>/checkpoint.nlackpt, summary.json and learning-curve.svg; re-running the same
 // command resumes an interrupted run.
 import type { Command } from 'commander';
@@ -12,6 +13,7 @@ import type { TrainSettings } from '../train/experiments.js';
 
 interface TrainFlags {
   backend: string;
+  hw?: string;
   train?: string;
   test?: string;
   epochs?: string;
@@ -78,9 +80,10 @@ function trainBar(enabled: boolean) {
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description(`Train one of the paper's experiments on the ideal model: ${EXPERIMENTS.map((e) => e.name).join(', ')} (docs/train.md).`)
+    .description(`Train one of the paper's experiments on the ideal model or on the chip emulator (--backend chip --hw <preset>): ${EXPERIMENTS.map((e) => e.name).join(', ')} (docs/train.md).`)
     .argument('<experiment>', EXPERIMENTS.map((e) => `${e.name}: ${e.description}`).join('; '))
-    .option('--backend <name>', "model to train: ideal (the f64 model; the chip cannot train yet)", 'ideal')
+    .option('--backend <name>', 'model to train: ideal (the f64 model) or chip (compiled for --hw, trained with on-chip plasticity on the Wasm chip emulator)', 'ideal')
+    .option('--hw <preset|file>', 'hw-spec of --backend chip: a preset (default, high-precision, bss2-like) or a file (default: default)')
     .option('--train <n>', 'training samples per epoch (default: MNIST all 8000 digits of the fixed train split; pattern 600 windows)')
     .option('--test <n>', 'test samples per evaluation (default: MNIST all 2000 test digits; pattern 100 held-out windows)')
     .option('--epochs <n>', 'epochs (default 1); raising it later continues a finished run')
@@ -125,6 +128,7 @@ export function registerTrain(program: Command): void {
           experiment: name,
           settings,
           backend: flags.backend,
+          hw: flags.hw,
           out,
           evalEvery: flags.evalEvery !== undefined ? parseCount(flags.evalEvery, '--eval-every') : 0,
           checkpointEvery: positiveCount(flags.checkpointEvery ?? '1000', '--checkpoint-every'),
@@ -155,7 +159,7 @@ function describe(s: TrainSummary): string {
   const c = s.config;
   const pct = (v: number) => (s.metric === 'accuracy' ? `${(100 * v).toFixed(2)}%` : v.toFixed(4));
   const lines = [
-    `${s.experiment}${s.resumed ? ' (resumed)' : ''}: ${c.train} train / ${c.test} test samples, ${fmtMs(c.presentation)} per sample, dt ${fmtMs(c.dt)}, hidden ${c.hidden}, eta ${c.eta}/s, input ${c.input}, seed ${c.seed}`,
+    `${s.experiment}${s.resumed ? ' (resumed)' : ''}${c.hw ? ` on the chip (${c.hw})` : ''}: ${c.train} train / ${c.test} test samples, ${fmtMs(c.presentation)} per sample, dt ${fmtMs(c.dt)}, hidden ${c.hidden}, eta ${c.eta}/s, input ${c.input}, seed ${c.seed}`,
     `  ${s.samples_seen} samples seen, ${s.epochs_done} of ${c.epochs} epochs done` + (s.stopped === 'stop-after' ? ' (stopped by --stop-after; run again to continue)' : ''),
   ];
   if (s.final) lines.push(`  test ${s.metric} ${pct(s.final.test_metric)} (best ${pct(s.best_test_metric!)}), test loss ${s.final.test_loss.toPrecision(4)}`);
@@ -166,6 +170,14 @@ function describe(s: TrainSummary): string {
         (s.experiment !== 'mnist-backprop' ? ` (${sp.steps_per_sample} steps each, ${sp.train_steps_per_s!.toFixed(0)} steps/s)` : '') +
         (sp.eval_samples_per_s !== null ? `, ${sp.eval_samples_per_s.toFixed(1)} test samples/s` : ''),
     );
+  const chip = s.final?.chip;
+  if (chip) {
+    const f = (v: number | null, d: number) => (v === null ? '-' : v.toFixed(d));
+    lines.push(
+      `  chip (${chip.hw}): ${f(chip.train_energy_uj_per_sample, 3)} uJ and ${f(chip.train_chip_time_ms_per_sample, 3)} ms of chip time per training sample, ` +
+        `${f(chip.test_energy_uj_per_sample, 3)} uJ and ${f(chip.test_chip_time_ms_per_sample, 3)} ms per test sample (the chip's counters)`,
+    );
+  }
   lines.push(`  wall time: ${s.wall_s.train.toFixed(1)} s training + ${s.wall_s.eval.toFixed(1)} s testing in total, ${s.wall_s.this_call.toFixed(1)} s in this call`);
   lines.push(`  wrote ${s.files.summary}, ${s.files.curve}, ${s.files.checkpoint}`);
   return lines.join('\n') + '\n';

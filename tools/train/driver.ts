@@ -12,12 +12,26 @@ import { EXPERIMENTS, findExperiment, type Experiment, type TrainSettings } from
 import { learningCurveSvg, type CurvePoint } from './plot.js';
 import { BackpropTrainer, NlaTrainer, type TrainData, type Trainer } from './trainers.js';
 import { PatternTrainer } from './pattern.js';
+import { ChipTrainer } from './chip.js';
+
+function chipLine(p: CurvePoint): string {
+  const c = p.chip!;
+  const f = (v: number | null, d: number) => (v === null ? '-' : v.toFixed(d));
+  const sat = c.train_saturations;
+  return (
+    `\n  chip (${c.hw}): training ${f(c.train_energy_uj_per_sample, 3)} uJ and ${f(c.train_chip_time_ms_per_sample, 3)} ms of chip time per sample, ` +
+    `testing ${f(c.test_energy_uj_per_sample, 3)} uJ and ${f(c.test_chip_time_ms_per_sample, 3)} ms; emulator ${f(p.emulator_train_samples_per_s ?? null, 1)} training / ${f(p.emulator_test_samples_per_s ?? null, 1)} test samples/s` +
+    `; range events while training: ${sat.saturation_state} state / ${sat.saturation_weight} weight saturations, ${sat.clip_adc} ADC / ${sat.clip_dac} DAC clips, ${sat.saturation_input} input clamps`
+  );
+}
 
 export interface TrainOptions {
   experiment: string;
   /** settings that differ from the experiment's defaults */
   settings?: Partial<TrainSettings>;
   backend?: string;
+  /** hw-spec preset or file of the chip backend (default 'default') */
+  hw?: string;
   out: string;
   /** also evaluate every this many training samples (0: only at the start and after each epoch) */
   evalEvery?: number;
@@ -64,6 +78,8 @@ export interface TrainSummary {
 export interface TrainConfig extends Omit<TrainSettings, 'epochs'> {
   experiment: string;
   backend: string;
+  /** the hw-spec of the chip backend (null on the ideal model) */
+  hw: string | null;
   epochs: number;
 }
 
@@ -80,7 +96,7 @@ interface Progress {
   curve: CurvePoint[];
 }
 
-const IDENTITY: (keyof TrainConfig)[] = ['experiment', 'backend', 'train', 'test', 'presentation', 'dt', 'seed', 'hidden', 'eta', 'input'];
+const IDENTITY: (keyof TrainConfig)[] = ['experiment', 'backend', 'hw', 'train', 'test', 'presentation', 'dt', 'seed', 'hidden', 'eta', 'input'];
 
 export function resolveSettings(exp: Experiment, over: Partial<TrainSettings>): TrainSettings {
   const s: TrainSettings = { ...exp.defaults };
@@ -122,8 +138,9 @@ function shuffled(n: number, seed: number, epoch: number): Int32Array {
   return order;
 }
 
-async function makeTrainer(exp: Experiment, s: TrainSettings, kernels: 'wasm' | 'js'): Promise<Trainer> {
+async function makeTrainer(exp: Experiment, s: TrainSettings, kernels: 'wasm' | 'js', backend: string, hw: string | null): Promise<Trainer> {
   const data = (): TrainData => ({ train: mnistSplit('train'), test: mnistSplit('test') });
+  if (backend === 'chip') return ChipTrainer.create(exp, s, data(), hw!);
   switch (exp.kind) {
     case 'nla':
       return NlaTrainer.create(exp, s, data(), kernels);
@@ -140,10 +157,12 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
   const exp = findExperiment(opts.experiment);
   if (!exp) throw new UserError(`unknown experiment '${opts.experiment}'. Experiments: ${EXPERIMENTS.map((e) => e.name).join(', ')}`);
   const backend = opts.backend ?? 'ideal';
-  if (backend !== 'ideal')
-    throw new UserError(`--backend: training runs on the ideal model only ('ideal'); '${backend}' is not supported (the chip emulator cannot train yet)`);
+  if (backend !== 'ideal' && backend !== 'chip')
+    throw new UserError(`--backend: use ideal (the f64 model) or chip (the Wasm chip emulator, with --hw), not '${backend}'`);
+  if (backend !== 'chip' && opts.hw !== undefined) throw new UserError(`--hw ${opts.hw}: a hw-spec only applies to --backend chip`);
+  const hw = backend === 'chip' ? (opts.hw ?? 'default') : null;
   const s = resolveSettings(exp, opts.settings ?? {});
-  const config: TrainConfig = { experiment: exp.name, backend, ...s };
+  const config: TrainConfig = { experiment: exp.name, backend, hw, ...s };
   const evalEvery = opts.evalEvery ?? 0;
   const ckptEvery = opts.checkpointEvery ?? 1000;
   if (!Number.isInteger(evalEvery) || evalEvery < 0) throw new UserError(`--eval-every: pass an integer >= 0, got ${evalEvery}`);
@@ -154,12 +173,13 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
     curve: join(opts.out, 'learning-curve.svg'),
   };
 
-  const trainer = await makeTrainer(exp, s, opts.kernels ?? 'wasm');
+  const trainer = await makeTrainer(exp, s, opts.kernels ?? 'wasm', backend, hw);
   let p: Progress = { epoch: 0, pos: 0, seen: 0, pendingEval: true, accLoss: 0, accCorrect: 0, accCount: 0, trainWall: 0, evalWall: 0, curve: [] };
   const saved = readCheckpoint(files.checkpoint);
   let resumed = false;
   if (saved) {
-    const diff = IDENTITY.filter((k) => JSON.stringify(saved.config[k]) !== JSON.stringify(config[k]));
+    // checkpoints from before the chip backend have no 'hw': the ideal model's null
+    const diff = IDENTITY.filter((k) => JSON.stringify(saved.config[k] ?? (k === 'hw' ? null : undefined)) !== JSON.stringify(config[k]));
     if (diff.length)
       throw new UserError(
         `${files.checkpoint} belongs to a different run: ${diff.map((k) => `${k} ${JSON.stringify(saved.config[k])} there, ${JSON.stringify(config[k])} now`).join('; ')}. ` +
@@ -245,6 +265,17 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
       train_metric: p.accCount && exp.metric === 'accuracy' ? p.accCorrect / p.accCount : null,
       wall_s: p.trainWall + p.evalWall,
     };
+    const chip = trainer instanceof ChipTrainer ? trainer.chipPoint() : null;
+    if (chip) {
+      point.chip = chip;
+      // emulator speed: training samples per wall second since the previous point
+      const prev = p.curve[p.curve.length - 1];
+      const trained = p.seen - (prev?.seen ?? 0);
+      const trainWall = p.trainWall - (prev?.train_wall_s ?? 0);
+      point.train_wall_s = p.trainWall;
+      point.emulator_train_samples_per_s = trained ? trained / trainWall : null;
+      point.emulator_test_samples_per_s = s.test / dtWall;
+    }
     p.curve.push(point);
     p.accLoss = p.accCorrect = p.accCount = 0;
     p.pendingEval = false;
@@ -254,7 +285,8 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
       `${exp.name}: ${p.seen} samples (epoch ${point.epoch.toFixed(2)}): test ${exp.metric} ${pct(r.metric)}, test loss ${r.loss.toPrecision(4)}` +
         (point.train_loss !== null
           ? `; ${point.train_metric !== null ? `train ${exp.metric} ${pct(point.train_metric)}, ` : ''}train loss ${point.train_loss.toPrecision(4)} (since the last test)`
-          : ''),
+          : '') +
+        (point.chip ? chipLine(point) : ''),
     );
     writeOutputs();
     checkpoint();

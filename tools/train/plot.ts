@@ -12,6 +12,12 @@ export interface CurvePoint {
   train_loss: number | null;
   train_metric: number | null;
   wall_s: number;
+  /** chip backend: energy and chip time per sample from the chip's counters, range events */
+  chip?: import('./chip.js').ChipPoint;
+  /** chip backend: training wall time so far, emulator samples/s since the previous point */
+  train_wall_s?: number;
+  emulator_train_samples_per_s?: number | null;
+  emulator_test_samples_per_s?: number;
 }
 
 const W = 900;
