@@ -177,5 +177,5 @@ export const RT_BYTES: i32 = 48;
 
 /** longest vector operand (12-bit len fields) and crossbar line count the scratch vectors hold */
 export const MAX_VECTOR: i32 = 4096;
-/** scratch: OUT (i32), DRIVE_F (f64), DRIVE_I (i64), SUM_F (f64), SUM_I (i64), DRAWS (2 u32), NOISE (f64, 2 used), LIVE (2 i32) */
-export const SCRATCH_BYTES: i32 = MAX_VECTOR * (4 + 8 + 8 + 8 + 8 + 8 + 16 + 8);
+/** scratch: OUT (i32), DRIVE_F (f64), DRIVE_I (i64), SUM_F (f64), SUM_I (i64), NOISE (f64, 2 used), LIVE (2 i32) */
+export const SCRATCH_BYTES: i32 = MAX_VECTOR * (4 + 8 + 8 + 8 + 8 + 16 + 8);

@@ -42,8 +42,6 @@ export let DRIVE_I: usize = 0;
 /** line sums of a crossbar read (f64, and i64 or i32 in the integer sum modes) */
 export let SUM_F: usize = 0;
 export let SUM_I: usize = 0;
-/** random words of an outer.sr row (u32, two per cell for shifts beyond 32) */
-export let DRAWS: usize = 0;
 /** read noise of a crossbar read: one f64 per line */
 export let NOISE: usize = 0;
 /** the rows of a forward read with a nonzero drive: address of their first cell, drive (2 i32) */
@@ -76,8 +74,7 @@ export function configure(cfg: usize): void {
   DRIVE_I = DRIVE_F + MAX_VECTOR * 8;
   SUM_F = DRIVE_I + MAX_VECTOR * 8;
   SUM_I = SUM_F + MAX_VECTOR * 8;
-  DRAWS = SUM_I + MAX_VECTOR * 8;
-  NOISE = DRAWS + MAX_VECTOR * 8;
+  NOISE = SUM_I + MAX_VECTOR * 8;
   LIVE = NOISE + MAX_VECTOR * 16;
 }
 

@@ -68,7 +68,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   };
   const configs = grid(opts.axes);
   const finished = opts.restart ? new Map<string, SweepRow>() : loadFinished(opts.out, identity);
-  const todo = configs.filter((c) => !finished.has(configKey(c)));
+  // the longest rows first (a finer dt runs more ticks for the same duration), so that no worker
+  // is left with a long row at the end while the other waits; otherwise in grid order
+  const ticksOf = (c: (typeof configs)[number]): number => (opts.steps !== undefined ? 0 : 1 / (c.dt ?? opts.network.ir.dynamics.dt));
+  const todo = configs.filter((c) => !finished.has(configKey(c))).sort((a, b) => ticksOf(b) - ticksOf(a));
   const reused = configs.length - todo.length;
   const ctx: SweepContext = {
     network: { file: opts.network.file, text: opts.network.text },
