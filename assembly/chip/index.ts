@@ -55,3 +55,6 @@ export function rngReadNoises(key: u32, m: u32, out: usize, n: i32): void {
 export function rngOuterWord(key: u32, n: u32, r: i32, c: i32, k: i32): u32 {
   return outerWord(outerRowKey(outerExecutionKey(key, n), r), c, k);
 }
+
+/** the portable logarithm of outer.sr's thinned rows (emulator/chip/ln.ts) */
+export { ln as portableLn } from './ln';

@@ -1,7 +1,8 @@
 // The chip's random draws, exactly as compiler/common/rng.ts (xoshiro128** with splitmix32
 // seeding) and emulator/chip/random.ts (read noise, stochastic-rounding bits, the counter-based
-// draws of outer.sr) make them. A generator is 4 u32 of state in memory. Nothing here calls libm;
-// the one host call is Math.log for outer.sr's thinned rows (hostLog).
+// draws of outer.sr) make them. A generator is 4 u32 of state in memory. Nothing here calls libm
+// or the host: outer.sr's thinned rows take the portable ln of ./ln (the reference's, bit for bit).
+import { ln } from './ln';
 import * as S from './state';
 
 /** where nextU32 receives its one draw */
@@ -41,11 +42,6 @@ const ONE: usize = memory.data(4, 4);
   return fmix32(row + <u32>(2 * c + k) * 0x9e3779b9);
 }
 
-/** the host's Math.log (the only import besides memory and abort): outer.sr's thinned rows */
-// @ts-ignore: decorator
-@external("env", "log")
-declare function hostLog(x: f64): f64;
-
 /** ln(1 - 2^-k) for k = sh - m in 3 .. 32, filled on first use (0: not yet) */
 const LOG_KEEP: usize = memory.data(8 * 33, 8);
 /** (1 - 2^-k)^cols (1 - 2^-20) for k in 3 .. 32, and the cols it was computed for (0: none) */
@@ -59,13 +55,13 @@ const NONE_COLS: usize = memory.data(4 * 33, 4);
   return ab == 0 ? 0 : 32 - <i32>clz<u32>(<u32>(ab - 1));
 }
 
-/** ln(1 - 2^(m - sh)), as Math.log(1 - 2 ** (m - sh)) of random.ts */
+/** ln(1 - 2^(m - sh)), as ln(1 - 2 ** (m - sh)) of random.ts */
 // @ts-ignore: decorator
 @inline export function outerLogKeep(m: i32, sh: i32): f64 {
   const at = LOG_KEEP + (<usize>(sh - m) << 3);
   let v = load<f64>(at);
   if (v == 0) {
-    v = hostLog(1 - reinterpret<f64>(<u64>(1023 + m - sh) << 52));
+    v = ln(1 - reinterpret<f64>(<u64>(1023 + m - sh) << 52));
     store<f64>(at, v);
   }
   return v;
@@ -80,7 +76,7 @@ const NONE_COLS: usize = memory.data(4 * 33, 4);
 /** the column of candidate j of a thinned row after the candidate at `prev` (-1 for j = 0), as an f64 */
 // @ts-ignore: decorator
 @inline export function outerNextCandidate(rowKey: u32, j: i32, prev: f64, logKeep: f64): f64 {
-  return prev + 1.0 + Math.floor(hostLog(outerUniform(rowKey, j)) / logKeep);
+  return prev + 1.0 + Math.floor(ln(outerUniform(rowKey, j)) / logKeep);
 }
 
 /** (1 - 2^(m - sh))^cols (1 - 2^-20) by squaring (relative error below 1e-14), cached per k = sh - m for the last cols */
@@ -111,9 +107,9 @@ const NONE_COLS: usize = memory.data(4 * 33, 4);
 
 /**
  * The first candidate of a thinned row (outerNextCandidate(rowKey, 0, -1, logKeep)), or `cols`
- * (no candidate) without the host's log when U_0 < (1 - P)^cols (1 - 2^-20): then ln U_0 / ln(1 - P)
+ * (no candidate) without the log when U_0 < (1 - P)^cols (1 - 2^-20): then ln U_0 / ln(1 - P)
  * exceeds cols by more than 2^-20 / |ln(1 - P)| > 7e-6 in exact arithmetic, far beyond the error
- * of any Math.log (an ulp or so of |ln U_0| <= 37) and of the f64 division and power, so the
+ * of any log (an ulp or so of |ln U_0| <= 37) and of the f64 division and power, so the
  * reference's floor(ln U_0 / ln(1 - P)) >= cols too.
  */
 export function outerFirstCandidate(rowKey: u32, cols: i32, m: i32, sh: i32, logKeep: f64): f64 {
@@ -123,7 +119,7 @@ export function outerFirstCandidate(rowKey: u32, cols: i32, m: i32, sh: i32, log
   if (<f64>((w0 >>> 11) + 1) * 4.76837158203125e-7 < t) return <f64>cols;
   const u = (<f64>(w0 >>> 11) * 4294967296.0 + <f64>outerWord(rowKey, 0, 1) + 1.0) / 9007199254740992.0;
   if (u < t) return <f64>cols;
-  return 0.0 + Math.floor(hostLog(u) / logKeep);
+  return 0.0 + Math.floor(ln(u) / logKeep);
 }
 
 /** whether candidate j of a thinned row changes, |p| its product's magnitude */

@@ -6,6 +6,7 @@
 // run seed changes noise-driven values only. The Wasm core must derive and draw identically.
 import { Rng } from '../../compiler/common/rng.js';
 import type { HwSpec } from '../../compiler/hwspec/types.js';
+import { ln } from './ln.js';
 
 /** Stream numbers of the per-core run generators: stream = 2 * core + purpose (purpose 1 was the read noise's). */
 export const RUN_PURPOSE = { rounding: 0 } as const;
@@ -92,8 +93,8 @@ export function outerWord(rowKey: number, c: number, k: number): number {
 // U_j = (floor(w0 / 2^11) 2^32 + w1 + 1) / 2^53 in (0, 1] from the row's words w0 = word(2j, 0),
 // w1 = word(2j, 1); it changes by sign(p) when the top m bits of word(2j + 1, 0) are below |p|
 // (probability |p| / 2^m). So every cell changes with probability exactly P |p| / 2^m = |p| / 2^sh,
-// independently, as with one draw per cell. ln is the host's Math.log (the Wasm core imports it),
-// in f64 as written here. A row with A B = 0 changes nothing and draws nothing.
+// independently, as with one draw per cell. ln is the portable logarithm of ./ln.ts (IEEE
+// operations only, the same bits on every engine and in the Wasm core), in f64 as written here. A row with A B = 0 changes nothing and draws nothing.
 
 /** m of a thinned row (2^m >= A B, P = 2^(m - sh) <= 1/8), or -1 when the row draws per cell. */
 export function outerThinExponent(aAbs: number, xMaxAbs: number, sh: number): number {
@@ -110,11 +111,11 @@ export function outerThinExponent(aAbs: number, xMaxAbs: number, sh: number): nu
  */
 export function outerThinnedChanges(rowKey: number, cols: number, sh: number, m: number, absProduct: (c: number) => number): number[] {
   const out: number[] = [];
-  const logKeep = Math.log(1 - 2 ** (m - sh));
+  const logKeep = ln(1 - 2 ** (m - sh));
   let c = -1;
   for (let j = 0; ; j++) {
     const u = ((outerWord(rowKey, 2 * j, 0) >>> 11) * 4294967296 + outerWord(rowKey, 2 * j, 1) + 1) / 9007199254740992;
-    c = c + 1 + Math.floor(Math.log(u) / logKeep);
+    c = c + 1 + Math.floor(ln(u) / logKeep);
     if (c >= cols) return out;
     const top = m === 0 ? 0 : outerWord(rowKey, 2 * j + 1, 0) >>> (32 - m);
     if (top < absProduct(c)) out.push(c);

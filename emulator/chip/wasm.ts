@@ -114,8 +114,6 @@ class WasmChipHost implements WasmChip {
     const instance = new WebAssembly.Instance(moduleOf(options.wasm), {
       env: {
         memory: this.memory,
-        // outer.sr's thinned rows: the same ln as the reference (emulator/chip/random.ts)
-        log: Math.log,
         abort(msg: number, file: number, line: number, col: number): never {
           throw new Error(`nla chip wasm: abort at ${line}:${col} (msg ${msg}, file ${file})`);
         },

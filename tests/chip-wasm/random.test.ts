@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../compiler/common/rng.js';
 import { noiseReadKey, outerExecutionKey, outerRowKey, outerWord, readNoise } from '../../emulator/chip/random.js';
 import { chipWasmModule } from '../../emulator/chip/wasm-node.js';
+import { ln } from '../../emulator/chip/ln.js';
 
 interface RngExports {
   heapBase(): number;
@@ -16,10 +17,11 @@ interface RngExports {
   rngUniform(at: number): number;
   rngReadNoises(key: number, m: number, out: number, n: number): void;
   rngOuterWord(key: number, n: number, r: number, c: number, k: number): number;
+  portableLn(x: number): number;
 }
 
 const memory = new WebAssembly.Memory({ initial: 4 });
-const wasm = new WebAssembly.Instance(chipWasmModule(), { env: { memory, log: Math.log, abort: () => {} } }).exports as unknown as RngExports;
+const wasm = new WebAssembly.Instance(chipWasmModule(), { env: { memory, abort: () => {} } }).exports as unknown as RngExports;
 const AT = Math.ceil(wasm.heapBase() / 16) * 16;
 const OUT = AT + 64;
 
@@ -96,6 +98,34 @@ describe('the Wasm generators are the TypeScript ones', () => {
         for (let o = 0; o < n; o++) expect(Object.is(got[o], readNoise(read, o)), `line ${o} of ${n}`).toBe(true);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('the portable logarithm (outer.sr thinned rows)', () => {
+  const bits = (x: number) => Buffer.from(new Float64Array([x]).buffer).toString('hex');
+  const specials = [0, -0, -1, 1, 2, 0.5, Infinity, -Infinity, NaN, 5e-324, 2.2250738585072014e-308, 1 - 2 ** -20, 1 + 2 ** -30, 1 - 2 ** -53, 2 ** -53, 1.7976931348623157e308, Math.SQRT2, Math.SQRT1_2];
+  it('Wasm and TypeScript give the same bits, on the draws it takes (0, 1] and on any double', () => {
+    for (const x of specials) expect(bits(wasm.portableLn(x)), String(x)).toBe(bits(ln(x)));
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ noNaN: false })), (x) => {
+        expect(bits(wasm.portableLn(x))).toBe(bits(ln(x)));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+  it('is the logarithm: within one ulp of Math.log (relative error below 2.3e-16)', () => {
+    expect(ln(0)).toBe(-Infinity);
+    expect(ln(-1)).toBeNaN();
+    expect(ln(Infinity)).toBe(Infinity);
+    expect(ln(1)).toBe(0);
+    fc.assert(
+      fc.property(fc.double({ min: 5e-324, max: 1.7e308, noNaN: true }), (x) => {
+        const a = ln(x);
+        const b = Math.log(x);
+        expect(Math.abs(a - b)).toBeLessThanOrEqual(Math.abs(b) * 2.3e-16);
+      }),
+      { numRuns: 20000 },
     );
   });
 });
