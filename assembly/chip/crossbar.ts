@@ -19,7 +19,7 @@
 import { roundReal, sat, satW, scl } from './arith';
 import { mvmt_i16 } from '../xbar/index';
 import { fmix32x4, noiseReadKey, outerAccept, outerExecutionKey, outerFirstCandidate, outerLogKeep, outerNextCandidate, outerRowKey, outerSurelyNone, outerThinExponent, outerWord, readNoises, topBits } from './random';
-import { RNG_NOISE_COUNT, RNG_NOISE_KEY, RNG_OUTER_COUNT, RNG_OUTER_KEY, ROUND_FLOOR, ROUND_NEAREST_EVEN, SUM_F64, SUM_I32 } from './layout';
+import { RNG_NOISE_COUNT, RNG_NOISE_KEY, RNG_OUTER_COUNT, RNG_OUTER_KEY, ROUND_FLOOR, ROUND_NEAREST_EVEN, SUM_F64, SUM_I32, SUM_I64 } from './layout';
 import {
   adcGain, adcMax, adcMin, adcOffset, cellsInRange, weightMax, weightMin, dacGain, dacMax, dacMin, dacOffset, diag, DRIVE_F, DRIVE_I, LIVE, mismatch, NOISE, noiseOn, OUT, readStd,
   rngNoise, rngOuter, roundAdc, SUM_F, SUM_I, sumMode, word, wordAt, xbar, xbarCols, xbarI16, xbarRows,
@@ -77,20 +77,19 @@ import * as S from './state';
 }
 
 /**
- * SUM_I32 forward sums over i16 cells with i16 drives into SUM_F, the design of mvm_i16 in
- * assembly/xbar over the rows with a nonzero drive only: those rows in pairs (an odd one paired
- * with a zero drive), each pair's cells interleaved and dotted with its splatted drive pair
- * (i32x4.dot_i16x8_s: w[a][c] d[a] + w[b][c] d[b]), strips of 16 columns whose four sums stay in
- * registers over all pairs. Integer sums in i32, exact in SUM_I32 mode: any order gives the same.
+ * The rows with a nonzero drive in pairs, at LIVE: first-cell addresses of rows a and b and the
+ * drives (d[a], d[b]) as two i16, 12 bytes a pair (an odd row paired with itself and a zero
+ * drive). Returns the number of pairs, or -1 when `refuseMin` and some drive is -32768 (then two
+ * products of a pair could reach 2^31, beyond i32x4.dot_i16x8_s).
  */
-function forwardSumsPairs(row: i32, col: i32, rows: i32, cols: i32): void {
-  // pairs: first-cell addresses of rows a and b, drives (d[a], d[b]) as two i16 (12 bytes each)
+function livePairs(row: i32, col: i32, rows: i32, refuseMin: bool): i32 {
   let n = 0;
   let pending: i32 = -1;
   let pendingDrive: i32 = 0;
   for (let r = 0; r < rows; r++) {
     const d = <i32>load<i64>(DRIVE_I + (<usize>r << 3));
     if (d == 0) continue;
+    if (refuseMin && d == -32768) return -1;
     if (pending < 0) {
       pending = <i32>cellAt<i16>(row + r, col);
       pendingDrive = d;
@@ -110,6 +109,80 @@ function forwardSumsPairs(row: i32, col: i32, rows: i32, cols: i32): void {
     store<i32>(at, pendingDrive & 0xffff, 8);
     n++;
   }
+  return n;
+}
+
+/** i64x2 lanes of an i32x4 (low, high) added to acc */
+// @ts-ignore: decorator
+@inline function addLow64(acc: v128, x: v128): v128 {
+  return i64x2.add(acc, i64x2.extend_low_i32x4_s(x));
+}
+
+// @ts-ignore: decorator
+@inline function addHigh64(acc: v128, x: v128): v128 {
+  return i64x2.add(acc, i64x2.extend_high_i32x4_s(x));
+}
+
+/** two i64 lanes as doubles (exact: the caller's sums stay below 2^53) at f */
+// @ts-ignore: decorator
+@inline function storeI64x2AsF64(f: usize, v: v128): void {
+  store<f64>(f, <f64>i64x2.extract_lane(v, 0));
+  store<f64>(f, <f64>i64x2.extract_lane(v, 1), 8);
+}
+
+/**
+ * SUM_I64 forward sums over i16 cells with i16 drives (the high-precision preset): the pairs of
+ * forwardSumsPairs, each pair's dot (w[a][c] d[a] + w[b][c] d[b], below 2^31 in magnitude since
+ * no drive is -32768) widened to i64 lanes and added there, eight columns per step. Integer sums,
+ * exact (the host proved them below 2^53): any order gives the reference's doubles. Returns false
+ * (nothing done) when a drive is -32768; the scalar forwardSums then runs.
+ */
+function forwardSumsPairsWide(row: i32, col: i32, rows: i32, cols: i32): bool {
+  const n = livePairs(row, col, rows, true);
+  if (n < 0) return false;
+  const end = LIVE + <usize>n * 12;
+  const c8 = cols & ~7;
+  let c = 0;
+  for (; c < c8; c += 8) {
+    const off = <usize>c << 1;
+    let s0 = i64x2.splat(0), s1 = i64x2.splat(0), s2 = i64x2.splat(0), s3 = i64x2.splat(0);
+    for (let p = LIVE; p < end; p += 12) {
+      const u0 = v128.load(<usize>load<i32>(p) + off), v0 = v128.load(<usize>load<i32>(p, 4) + off);
+      const dd = v128.load32_splat(p + 8);
+      const lo = i32x4.dot_i16x8_s(lo2(u0, v0), dd);
+      const hi = i32x4.dot_i16x8_s(hi2(u0, v0), dd);
+      s0 = addLow64(s0, lo);
+      s1 = addHigh64(s1, lo);
+      s2 = addLow64(s2, hi);
+      s3 = addHigh64(s3, hi);
+    }
+    const f = SUM_F + (<usize>c << 3);
+    storeI64x2AsF64(f, s0);
+    storeI64x2AsF64(f + 16, s1);
+    storeI64x2AsF64(f + 32, s2);
+    storeI64x2AsF64(f + 48, s3);
+  }
+  for (; c < cols; c++) {
+    const off = <usize>c << 1;
+    let t: i64 = 0;
+    for (let p = LIVE; p < end; p += 12) {
+      const dd = load<i32>(p, 8);
+      t += <i64>(<i32>load<i16>(<usize>load<i32>(p) + off) * (dd << 16 >> 16)) + <i64>(<i32>load<i16>(<usize>load<i32>(p, 4) + off) * (dd >> 16));
+    }
+    store<f64>(SUM_F + (<usize>c << 3), <f64>t);
+  }
+  return true;
+}
+
+/**
+ * SUM_I32 forward sums over i16 cells with i16 drives into SUM_F, the design of mvm_i16 in
+ * assembly/xbar over the rows with a nonzero drive only: those rows in pairs (an odd one paired
+ * with a zero drive), each pair's cells interleaved and dotted with its splatted drive pair
+ * (i32x4.dot_i16x8_s: w[a][c] d[a] + w[b][c] d[b]), strips of 16 columns whose four sums stay in
+ * registers over all pairs. Integer sums in i32, exact in SUM_I32 mode: any order gives the same.
+ */
+function forwardSumsPairs(row: i32, col: i32, rows: i32, cols: i32): void {
+  const n = livePairs(row, col, rows, false);
   const end = LIVE + <usize>n * 12;
   const c16 = cols & ~15;
   const c8 = cols & ~7;
@@ -300,7 +373,9 @@ export function crossbarRead(dst: i32, src: i32, row: i32, col: i32, rows: i32, 
   } else {
     if (xbarI16 && sumMode == SUM_I32 && drivesFitI16) forwardSumsPairs(row, col, rows, cols);
     else if (xbarI16 && sumMode == SUM_I32) forwardSumsI16(row, col, rows, cols);
-    else if (xbarI16) forwardSums<i16>(row, col, rows, cols);
+    else if (xbarI16 && sumMode == SUM_I64 && drivesFitI16 && forwardSumsPairsWide(row, col, rows, cols)) {
+      // done in i64 lanes
+    } else if (xbarI16) forwardSums<i16>(row, col, rows, cols);
     else forwardSums<i32>(row, col, rows, cols);
   }
   // mismatch: column gains, column offsets, row gains, row offsets

@@ -114,6 +114,20 @@ describe('arithmetic corners', () => {
     }
   });
 
+  it('high-precision forward reads in i64 lanes: 8-column steps and a tail, odd live rows, extreme cells; a drive of -32768 takes the scalar path', () => {
+    // 16-bit cells and drives, i64 sums: forwardSumsPairsWide, unless a drive is -32768
+    const cell = (r: number, c: number) => [32767, -32768, -32768, 32767, 1, -1, 12345, -23456, 0, 777][(r * 7 + c * 3) % 10]!;
+    const weights = { 0: Array.from({ length: 13 * 19 }, (_, k) => [Math.floor(k / 19), k % 19, cell(Math.floor(k / 19), k % 19)] as [number, number, number]) };
+    for (const drives of [
+      [32767, 0, -32767, 5, 0, 0, 32767, -1, 3, 0, 32767, -32767, 9],
+      [32767, -32768, -32767, 5, 0, 0, 32767, -1, 3, 0, 32767, -32767, 9],
+      [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7],
+    ]) {
+      const memory = { 0: { 0: drives } };
+      same('mvm @40, @0, r0, c0, 13, 19, sh+0, sh+0\nmvm.acc @40, @0, r0, c0, 13, 19, sh+0, sh+0\nhalt', { preset: 'high-precision', weights, memory }, 2);
+    }
+  });
+
   it('vmul, vmuli, vaxpy in lanes (i32 and i64, four at a time and a tail), in place and shifted, 16- and 32-bit state, nearest and floor', () => {
     const smallA = [3, -3, 100, -100, 7, 0, 1, -1, 255, -256, 9];
     const bigA = [2 ** 31 - 1, -(2 ** 31), 3, -3, 2 ** 20, -(2 ** 20), 0, 1, 32767, -32768, 5];
