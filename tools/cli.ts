@@ -11,6 +11,7 @@ import { registerEstimate } from './commands/estimate.js';
 import { registerReport } from './commands/report.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerTrain } from './commands/train.js';
+import { registerResults } from './commands/results.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerSweep(program);
   registerTrain(program);
+  registerResults(program);
   return program;
 }
 

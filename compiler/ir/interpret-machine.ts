@@ -117,11 +117,27 @@ export class MachineInterpreter {
         const x = mem[task.src]!;
         const y = mem[task.dst]!;
         if (!task.accumulate) y.fill(0);
-        if (task.transpose) {
+        if (task.transpose && (task.replicas ?? 1) > 1) {
+          // k copies of the block side by side on one row line: k times the product, scaled back by 1/k
+          const k = task.replicas!;
+          for (let r = 0; r < B.m; r++) {
+            let s = 0;
+            for (let q = 0; q < k; q++) for (let c = 0; c < B.n; c++) s += w[r * B.n + c]! * x[q * B.n + c]!;
+            y[r]! += s / k;
+          }
+        } else if (task.transpose) {
           for (let r = 0; r < B.m; r++) {
             let s = 0;
             for (let c = 0; c < B.n; c++) s += w[r * B.n + c]! * x[c]!;
             y[r]! += s;
+          }
+        } else if ((task.replicas ?? 1) > 1) {
+          // k copies of the block on one column line: k times the product, scaled back by 1/k
+          const k = task.replicas!;
+          for (let c = 0; c < B.n; c++) {
+            let s = 0;
+            for (let q = 0; q < k; q++) for (let r = 0; r < B.m; r++) s += w[r * B.n + c]! * x[q * B.m + r]!;
+            y[c]! += s / k;
           }
         } else {
           for (let r = 0; r < B.m; r++) for (let c = 0; c < B.n; c++) y[c]! += w[r * B.n + c]! * x[r]!;
@@ -148,6 +164,10 @@ export class MachineInterpreter {
         const a = task.a === undefined ? d : mem[task.a]!;
         const b = task.b === undefined ? d : mem[task.b]!;
         const k = task.k ?? 0;
+        if (task.op === 'tile') {
+          for (let i = 0; i < d.length; i++) d[i] = a[i % a.length]!;
+          return;
+        }
         for (let i = 0; i < d.length; i++) {
           switch (task.op) {
             case 'set': d[i] = task.value!; break;

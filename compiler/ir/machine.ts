@@ -31,13 +31,41 @@ export interface Block {
   core: number;
   xrow: number;
   xcol: number;
+  /**
+   * copies of the block written one under the other, rows xrow .. xrow + replicas * m (pass
+   * `replicate`; absent: 1). A forward read of k of them drives each input row k times and sums k
+   * times the product on each column line.
+   */
+  replicas?: number;
+  /**
+   * copies side by side, columns xcol .. xcol + colReplicas * n (absent: 1), for transposed reads,
+   * which sum over columns. With both, the block is a grid of copies; forward reads use its first
+   * column of copies, transposed reads its first row of copies. Plastic blocks have one copy.
+   */
+  colReplicas?: number;
 }
 
-export type VecOp = 'add' | 'sub' | 'mul' | 'scale' | 'axpy' | 'copy' | 'lut' | 'lpf' | 'leak' | 'std' | 'set';
+/** What `replicate` decided for one block (recorded in the image metadata, printed by `nla compile`). */
+export interface Replication {
+  block: number;
+  /** copies along the rows (forward reads) and what stopped a larger power of two */
+  replicas: number;
+  limit: ReplicationLimit;
+  /** copies along the columns (transposed reads) and what stopped a larger power of two */
+  colReplicas: number;
+  colLimit: ReplicationLimit;
+}
+
+/** 'adc': its range (or nothing to raise); 'space': the crossbar (with the other blocks of the core); 'cap': maxReplicas; 'shift': the output shift field; 'none': no reads that way */
+export type ReplicationLimit = 'adc' | 'space' | 'cap' | 'shift' | 'none';
+
+/** 'tile': dst (k times as long as a) = k copies of a, one after the other */
+export type VecOp = 'add' | 'sub' | 'mul' | 'scale' | 'axpy' | 'copy' | 'lut' | 'lpf' | 'leak' | 'std' | 'set' | 'tile';
 
 export type Task = (
   | { t: 'vec'; op: VecOp; dst: number; a?: number; b?: number; k?: number; fn?: LutFn; value?: number }
-  | { t: 'mvm'; dst: number; src: number; block: number; transpose: boolean; accumulate: boolean }
+  /** replicas: copies of the block the read sums (src holds that many copies of the input; absent: 1) */
+  | { t: 'mvm'; dst: number; src: number; block: number; transpose: boolean; accumulate: boolean; replicas?: number }
   /** W[block] += rate * x (post, columns) outer a (pre, rows); tmp holds the scaled a on the chip */
   | { t: 'outer'; a: number; x: number; tmp: number; block: number }
   | { t: 'send'; route: number; src: number }
@@ -94,6 +122,8 @@ export interface Machine {
   probes: ProbeDecl[];
   /** in Program order */
   tasks: Task[];
+  /** set by replicate: the largest number of copies allowed (1: off) and the blocks copied */
+  replication?: { maxReplicas: number; blocks: Replication[] };
   /** set by schedule */
   schedule?: Schedule;
 }
@@ -108,6 +138,10 @@ export interface Schedule {
   addr: number[];
   /** words used per core */
   memoryWords: number[];
+}
+
+function isPowerOfTwo(k: number): boolean {
+  return Number.isInteger(k) && k >= 1 && (k & (k - 1)) === 0;
 }
 
 /** Buffers a task reads and writes. */
@@ -149,14 +183,22 @@ export function validateMachine(m: Machine, after: string): void {
     if (task.core < 0 || task.core >= m.cores) problems.push(`${where}: core out of range`);
     const { reads, writes } = taskOperands(task);
     const lens = [...reads, ...writes].map((id) => buf(id, where, task.core)?.length);
-    if (task.t === 'vec' && new Set(lens).size > 1) problems.push(`${where}: operand lengths differ (${lens.join(', ')})`);
+    if (task.t === 'vec' && task.op === 'tile') {
+      const [al, dl] = [m.buffers[task.a!]?.length ?? 0, m.buffers[task.dst]?.length ?? 0];
+      if (!(al > 0 && dl % al === 0 && isPowerOfTwo(dl / al))) problems.push(`${where}: tile of ${al} words into ${dl} words is not a power-of-two number of copies`);
+    } else if (task.t === 'vec' && new Set(lens).size > 1) problems.push(`${where}: operand lengths differ (${lens.join(', ')})`);
     if (task.t === 'mvm' || task.t === 'outer') {
       const b = m.blocks[task.block];
       if (!b) return void problems.push(`${where}: block ${task.block} does not exist`);
       if (b.core !== task.core) problems.push(`${where}: block is on core ${b.core}`);
       if (task.t === 'mvm') {
-        const [xl, yl] = task.transpose ? [b.n, b.m] : [b.m, b.n];
-        if (m.buffers[task.src]?.length !== xl || m.buffers[task.dst]?.length !== yl) problems.push(`${where}: operand lengths do not fit the ${b.m}x${b.n} block`);
+        const k = task.replicas ?? 1;
+        const have = (task.transpose ? b.colReplicas : b.replicas) ?? 1;
+        if (!isPowerOfTwo(k) || k > have) problems.push(`${where}: reads ${k} copies of a block written ${have} times ${task.transpose ? 'side by side' : 'one under the other'}`);
+        const [xl, yl] = task.transpose ? [b.n * k, b.m] : [b.m * k, b.n];
+        if (m.buffers[task.src]?.length !== xl || m.buffers[task.dst]?.length !== yl) problems.push(`${where}: operand lengths do not fit the ${b.m}x${b.n} block${k > 1 ? ` read ${k} times` : ''}`);
+      } else if ((b.replicas ?? 1) * (b.colReplicas ?? 1) !== 1) {
+        problems.push(`${where}: plasticity on a block written ${(b.replicas ?? 1) * (b.colReplicas ?? 1)} times (its copies would drift apart)`);
       } else if (m.buffers[task.a]?.length !== b.m || m.buffers[task.x]?.length !== b.n || m.buffers[task.tmp]?.length !== b.m) {
         problems.push(`${where}: operand lengths do not fit the ${b.m}x${b.n} block`);
       }
@@ -183,10 +225,18 @@ export function validateMachine(m: Machine, after: string): void {
     const cores = p.segments.map((g) => g.core);
     if (new Set(cores).size !== cores.length) problems.push(`${'kind' in p ? `${p.kind} port` : 'probe'} of '${p.population}': two segments on one core (${cores.join(', ')})`);
   }
-  for (const b of m.blocks) {
+  m.blocks.forEach((b, id) => {
     const M = m.program.matrices[b.matrix];
     if (!M || b.pre0 + b.m > M.cols || b.post0 + b.n > M.rows) problems.push(`block of matrix ${b.matrix}: outside the matrix`);
-  }
+    if (!isPowerOfTwo(b.replicas ?? 1) || !isPowerOfTwo(b.colReplicas ?? 1)) problems.push(`block ${id}: ${b.replicas ?? 1} x ${b.colReplicas ?? 1} copies is not a power of two each way`);
+    // blocks (with their copies) never share a crossbar cell
+    const rows = (x: Block) => x.m * (x.replicas ?? 1);
+    const cols = (x: Block) => x.n * (x.colReplicas ?? 1);
+    m.blocks.forEach((o, oid) => {
+      if (oid > id && o.core === b.core && b.xrow < o.xrow + rows(o) && o.xrow < b.xrow + rows(b) && b.xcol < o.xcol + cols(o) && o.xcol < b.xcol + cols(b))
+        problems.push(`blocks ${id} and ${oid} on core ${b.core} overlap in the crossbar`);
+    });
+  });
   const s = m.schedule;
   if (s) {
     const counts = s.order.map((o) => o.filter((x) => x < 0).length);

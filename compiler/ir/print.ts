@@ -52,7 +52,7 @@ function taskText(m: Machine, t: Task): string {
       return `${t.op} ${b(t.dst)}${t.a !== undefined ? ` ${b(t.a)}` : ''}${t.b !== undefined ? ` ${b(t.b)}` : ''}${t.k !== undefined ? ` k=${t.k}` : ''}${t.value !== undefined ? ` value=${t.value}` : ''}${tag}`;
     case 'mvm': {
       const B = m.blocks[t.block]!;
-      return `${t.transpose ? 'mvmt' : 'mvm'}${t.accumulate ? '.acc' : ''} ${b(t.dst)} ${b(t.src)} block ${m.program.matrices[B.matrix]!.name}[${B.post0}+${B.n}][${B.pre0}+${B.m}] at r${B.xrow} c${B.xcol}`;
+      return `${t.transpose ? 'mvmt' : 'mvm'}${t.accumulate ? '.acc' : ''} ${b(t.dst)} ${b(t.src)} block ${m.program.matrices[B.matrix]!.name}[${B.post0}+${B.n}][${B.pre0}+${B.m}] at r${B.xrow} c${B.xcol}${(B.replicas ?? 1) * (B.colReplicas ?? 1) > 1 ? ` (${B.replicas ?? 1} x ${B.colReplicas ?? 1} copies, reads ${t.replicas ?? 1})` : ''}`;
     }
     case 'outer':
       return `outer ${b(t.a)} ${b(t.x)} block ${t.block}${tag}`;

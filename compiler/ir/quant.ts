@@ -16,12 +16,22 @@ export interface TensorRange {
   status: RangeStatus;
 }
 
+/** A vector's range, and the range the compiler sizes crossbar inputs, outputs and tables for. */
+export interface VectorRange extends TensorRange {
+  /**
+   * a vector written by a lookup table: the table's bound (crossbar inputs are sized for it);
+   * another one: maxAbs, times the largest growth of a plastic network (quantize's option) when
+   * it depends on plastic weights (lookup tables that read it are built for it)
+   */
+  reach: number;
+}
+
 export interface Quantization {
   stateFrac: number;
   /** per vector of the Program */
-  vectors: TensorRange[];
-  /** per matrix: codes per unit weight = 2^weight.frac_bits * kappa */
-  matrices: (TensorRange & { scale: number })[];
+  vectors: VectorRange[];
+  /** per matrix: codes per unit weight = 2^frac * kappa (frac = formats.weight.frac_bits, or more for a plastic matrix with a growth) */
+  matrices: (TensorRange & { scale: number; frac: number })[];
   /** ADC gain * kappa is an exact power of two */
   kappa: number;
   /** per Program op index of a crossbar product: DAC code = x * 2^dx; input and output shifts */

@@ -94,6 +94,7 @@ export interface RawNetwork {
     gle?: { tau_r?: RawDuration; gamma?: number };
     relax?: number;
     implicit_relaxation?: number;
+    implicit_sweep?: 'jacobi' | 'forward';
   };
   stimulus?: {
     presentation?: RawDuration;
@@ -124,6 +125,7 @@ export const DEFAULTS = {
   gamma: 1,
   relax: 20,
   implicitRelaxation: 1,
+  implicitSweep: 'jacobi' as const,
   presentation: 0.1,
   phaseName: 'run',
   phaseDuration: 0.1,
@@ -206,6 +208,7 @@ export function buildNetwork(raw: RawNetwork, file: string, sourceHash: string):
     gle: { tauR: duration(d.gle?.tau_r, ['dynamics', 'gle', 'tau_r'], defaultTau), gamma: d.gle?.gamma ?? DEFAULTS.gamma },
     relax: d.relax ?? DEFAULTS.relax,
     implicitRelaxation: d.implicit_relaxation ?? DEFAULTS.implicitRelaxation,
+    implicitSweep: d.implicit_sweep ?? DEFAULTS.implicitSweep,
   };
 
   const s = raw.stimulus ?? {};

@@ -91,6 +91,12 @@ export interface Dynamics {
   relax: number;
   /** w of the implicit scheme: du/dt <- (1 - w) du/dt + w * new (1 = plain iteration) */
   implicitRelaxation: number;
+  /**
+   * order of the implicit scheme's update: 'jacobi' = every population from the previous step's
+   * udot (spec section 3); 'forward' = populations in forward order, the prospective drive
+   * W rp of each from the udot its presynaptic populations got in this step (feedforward nets)
+   */
+  implicitSweep: 'jacobi' | 'forward';
 }
 
 export type SignalSpec =

@@ -223,6 +223,10 @@ function checkCyclesAndSolver(ir: NetworkIR, add: Add): void {
   if (found && interneurons.length) {
     add(['projections', found.projection], `a network with interneurons (a microcircuit) must be feedforward, but the forward projections form the cycle ${cycle}`, breakIt);
   }
+  if (ir.dynamics.implicitSweep === 'forward') {
+    if (found) add(['dynamics', 'implicit_sweep'], `implicit_sweep 'forward' needs a feedforward network, but the forward projections form the cycle ${cycle}`, `use implicit_sweep: jacobi, or ${breakIt}`);
+    if (interneurons.length) add(['dynamics', 'implicit_sweep'], `implicit_sweep 'forward' is not defined for networks with interneuron populations (${list(interneurons)})`, 'use implicit_sweep: jacobi');
+  }
 }
 
 function checkTimeSteps(ir: NetworkIR, raw: RawNetwork, add: Add): void {

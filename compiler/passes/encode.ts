@@ -60,7 +60,7 @@ export function encode(m: Machine, spec: HwSpec, net: NetworkIR): Image {
     if (!usesTable(t)) continue;
     const src = m.buffers[t.a!]!.home?.vector;
     const k = `${t.core}|${lutKey(t.fn!)}`;
-    lutDomain.set(k, Math.max(lutDomain.get(k) ?? 0, src === undefined ? 1 : q.vectors[src]!.maxAbs));
+    lutDomain.set(k, Math.max(lutDomain.get(k) ?? 0, src === undefined ? 1 : q.vectors[src]!.reach));
   }
   for (const t of m.tasks) {
     if (!usesTable(t)) continue;
@@ -95,10 +95,12 @@ export function encode(m: Machine, spec: HwSpec, net: NetworkIR): Image {
   const len = (b: number) => m.buffers[b]!.length;
   const outerRound = spec.rounding.weight_update === 'stochastic' ? 'outer.sr' : 'outer.rn';
   const unsignedDac = spec.dac.range.min >= 0;
+  const adcOffsets = spec.adc.offset !== 0 || (spec.mismatch.enabled && spec.mismatch.adc_offset_std_lsb > 0);
   // scratch vectors after each core's buffers, for the two-read products of an unsigned DAC
   const memoryWords = [...s.memoryWords];
   const scratchAt = new Map<number, { neg: number; out: number }>();
-  const S = m.program.tiling!.sliceSize;
+  // (as long as the longest input a product drives: a slice, or the copies of a replicated block's input)
+  const S = Math.max(m.program.tiling!.sliceSize, ...m.blocks.map((B) => Math.max(B.m * (B.replicas ?? 1), B.n * (B.colReplicas ?? 1))));
   const scratch = (core: number) => {
     if (!scratchAt.has(core)) {
       scratchAt.set(core, { neg: memoryWords[core]!, out: memoryWords[core]! + S });
@@ -124,16 +126,24 @@ export function encode(m: Machine, spec: HwSpec, net: NetworkIR): Image {
         const B = m.blocks[task.block]!;
         const { shi, sho } = q.mvm[task.from]!;
         const base = task.transpose ? 'mvmt' : 'mvm';
-        const block = { row: B.xrow, col: B.xcol, rows: B.m, cols: B.n, shi, sho };
+        // k copies of the block (pass replicate) sum k times the product: the output shift takes log2 k
+        const k = task.replicas ?? 1;
+        const block = { row: B.xrow, col: B.xcol, rows: task.transpose ? B.m : B.m * k, cols: task.transpose ? B.n * k : B.n, shi, sho: sho - Math.log2(k) };
         const first: LooseInstr = { op: `${base}${task.accumulate ? '.acc' : ''}`, dst: at(task.dst), src: at(task.src), ...block };
         const src = m.program.ops[task.from] as { x: number };
-        if (!unsignedDac || q.vectors[src.x]!.min >= 0) return [first];
+        // a transposed read carries an error; an ADC offset (fixed per line) would stay in it as a
+        // constant error that the plasticity integrates. A signed DAC reads x and -x at half the
+        // output scale and subtracts: (W x + o) / 2 - (-W x + o) / 2 = W x, the offset cancels
+        const differential = !unsignedDac && task.transpose && adcOffsets && block.sho > -32;
+        if (!differential && (!unsignedDac || q.vectors[src.x]!.min >= 0)) return [first];
         // an unsigned DAC clips negative inputs: read the positive part, then the negative part
+        // (which cancels the offsets too)
         const { neg, out } = scratch(task.core);
+        const read = differential ? { ...block, sho: block.sho - 1 } : block;
         return [
           { op: 'vmuli', dst: neg, a: at(task.src), len: len(task.src), imm: -1, sh: 0 },
-          first,
-          { op: base, dst: out, src: neg, ...block },
+          { ...first, sho: read.sho },
+          { op: base, dst: out, src: neg, ...read },
           { op: 'vsub', dst: at(task.dst), a: at(task.dst), b: out, len: len(task.dst) },
         ];
       }
@@ -162,6 +172,13 @@ export function encode(m: Machine, spec: HwSpec, net: NetworkIR): Image {
             return [{ op: 'vset', dst: d, len: l, imm: code(task.value!) }];
           case 'copy':
             return [{ op: 'vcopy', dst: d, a, len: l }];
+          case 'tile': {
+            // one copy, then each vcopy doubles what is there: log2(k) + 1 instructions, k * len words
+            const n = len(task.a!);
+            const out: LooseInstr[] = [{ op: 'vcopy', dst: d, a, len: n }];
+            for (let have = n; have < l; have *= 2) out.push({ op: 'vcopy', dst: d + have, a: d, len: have });
+            return out;
+          }
           case 'add':
           case 'sub':
             return [{ op: task.op === 'add' ? 'vadd' : 'vsub', dst: d, a, b, len: l }];
@@ -213,7 +230,9 @@ export function encode(m: Machine, spec: HwSpec, net: NetworkIR): Image {
     }
     push({ op: 'halt' });
     if (words > spec.core.program_words)
-      throw new UserError(`core ${core} needs ${words} program words, hw-spec '${spec.name}' has core.program_words = ${spec.core.program_words}. Use a spec with longer programs or more cores`);
+      throw new UserError(
+        `core ${core} needs ${words} program words, hw-spec '${spec.name}' has core.program_words = ${spec.core.program_words}. Use a spec with longer programs or more cores${(m.replication?.blocks.length ?? 0) > 0 ? ' (replicated crossbar blocks add the instructions that copy their inputs: --no-replicate removes them)' : ''}`,
+      );
     return out;
   });
 
@@ -230,11 +249,14 @@ export function encode(m: Machine, spec: HwSpec, net: NetworkIR): Image {
     const M = m.program.matrices[B.matrix]!;
     const scale = q.matrices[B.matrix]!.scale;
     const X = cores[B.core]!.crossbar;
-    for (let r = 0; r < B.m; r++)
-      for (let c = 0; c < B.n; c++) {
-        const w = M.init[(B.post0 + c) * M.cols + B.pre0 + r]!;
-        X[(B.xrow + r) * spec.core.crossbar.cols + B.xcol + c] = Math.max(wRange.min, Math.min(wRange.max, Math.round(w * scale)));
-      }
+    // with copies (pass replicate): a grid of them, replicas down and colReplicas across
+    for (let copyR = 0; copyR < (B.replicas ?? 1); copyR++)
+      for (let copyC = 0; copyC < (B.colReplicas ?? 1); copyC++)
+        for (let r = 0; r < B.m; r++)
+          for (let c = 0; c < B.n; c++) {
+            const w = M.init[(B.post0 + c) * M.cols + B.pre0 + r]!;
+            X[(B.xrow + copyR * B.m + r) * spec.core.crossbar.cols + B.xcol + copyC * B.n + c] = Math.max(wRange.min, Math.min(wRange.max, Math.round(w * scale)));
+          }
   }
   m.buffers.forEach((b, id) => {
     const values = new Int32Array(b.length);
@@ -273,8 +295,27 @@ export function encode(m: Machine, spec: HwSpec, net: NetworkIR): Image {
       scheme: m.program.scheme,
       levels: s.levels,
       calibrationTicks: q.calibrationTicks,
+      replication: replicationMetadata(m),
       tensors: m.program.vectors.map((v, i) => ({ name: v.name, ...q.vectors[i]! })),
       warnings,
     },
+  };
+}
+
+/** what pass replicate decided, for the image metadata: the cap and every block written more than once */
+export interface ReplicationMetadata {
+  maxReplicas: number;
+  /** replicas: copies down the rows (forward reads); colReplicas: across the columns (transposed reads); limit, colLimit: what stopped more */
+  blocks: { projection: string; core: number; pre0: number; post0: number; m: number; n: number; xrow: number; xcol: number; replicas: number; limit: string; colReplicas: number; colLimit: string }[];
+}
+
+function replicationMetadata(m: Machine): ReplicationMetadata {
+  const r = m.replication ?? { maxReplicas: 1, blocks: [] };
+  return {
+    maxReplicas: r.maxReplicas,
+    blocks: r.blocks.map(({ block, replicas, limit, colReplicas, colLimit }) => {
+      const B = m.blocks[block]!;
+      return { projection: m.program.matrices[B.matrix]!.name, core: B.core, pre0: B.pre0, post0: B.post0, m: B.m, n: B.n, xrow: B.xrow, xcol: B.xcol, replicas, limit, colReplicas, colLimit };
+    }),
   };
 }

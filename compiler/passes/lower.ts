@@ -80,8 +80,8 @@ export function lower(net: NetworkIR, opts: LowerOptions = {}): Program {
   const temps = net.microcircuit
     ? ['winRbar', 'winDot', 'rbar', 'd1', 'd2', 'wrb', 'em', 'eb', 'eA', 'q', 'acc', 't1', 't2']
     : scheme === 'le'
-      ? ['winRbar', 'winDot', 'rbar', 'd1', 'wrb', 'em', 'rinP', 'fm', 'eb', 't1']
-      : ['winRbar', 'winDot', 'rbar', 'd1', 'd2', 'wrb', 'em', 'fem', 'rp', 'ut', 'rinP', 'wrp', 'm', 'fm', 'e', 't1', 't2', 'drive'];
+      ? ['winRbar', 'rbar', 'd1', 'wrb', 'em', 'rinP', 'fm', 'eb', 't1']
+      : ['winRbar', 'rbar', 'd1', 'd2', 'wrb', 'em', 'fem', 'rp', 'ut', 'rinP', 'wrp', 'm', 'fm', 'e', 't1', 't2', 'drive'];
   for (const p of pops) {
     const v: Record<string, number> = {
       u: b.vector(`${p.name}.u`, p.size, 'state', 0, p.name),
@@ -145,12 +145,47 @@ export function lower(net: NetworkIR, opts: LowerOptions = {}): Program {
     b.emit({ op: 'sub', dst: v.diff, a: v.r, b: v.rbar });
     b.emit({ op: 'copy', dst: v.rdot, a: v.diff }); // tau_in rdot = r - rbar
   }
+  /**
+   * The input drives of a population: winRbar = W_in rbar_in + bias (its mismatch em subtracts it)
+   * and, for the implicit and LE ticks, the prospective drive rinP = W_in r_in' + bias with
+   * r_in' = rbar_in + (tau / tau_in) tau_in rdot, read in one crossbar product of r_in' (the
+   * microcircuit keeps winDot = W_in tau_in rdot apart). One read of the prospective rate instead
+   * of W rbar + (tau / tau_in) W rdot: on the chip both reads of W_in then carry the same ADC
+   * offset, which cancels in em = u - winRbar; the second read would add it (tau / tau_in) times
+   * more to the drive of u than em subtracts, a constant error that the plasticity integrates.
+   */
   const inputProducts = (pop: Population, v: Record<string, number>) => {
     const blocks = inBlocks(pop);
     b.sumProducts(v.winRbar, blocks.map((x) => ({ m: x.m, x: inp.get(x.pr.from)!.v.rbar, transpose: false })), v.bias ?? null, zero(pop.size));
-    b.sumProducts(v.winDot, blocks.map((x) => ({ m: x.m, x: inp.get(x.pr.from)!.v.rdot, transpose: false })), null, zero(pop.size));
+    if (v.winDot !== undefined) b.sumProducts(v.winDot, blocks.map((x) => ({ m: x.m, x: inp.get(x.pr.from)!.v.rdot, transpose: false })), null, zero(pop.size));
+    else b.sumProducts(v.rinP, blocks.map((x) => ({ m: x.m, x: prospectiveInput(x.pr.from, pop.neuron.tau / tauIn), transpose: false })), v.bias ?? null, zero(pop.size));
   };
+  /** r_in' = rbar_in + k tau_in rdot of an input population, once per tick and factor k */
+  const prospective = new Map<string, number>();
+  const prospectiveInput = (from: string, k: number): number => {
+    const key = `${from}|${k}`;
+    if (!prospective.has(key)) {
+      const v = inp.get(from)!.v;
+      const id = b.vector(`${from}.rinP${prospective.size ? prospective.size : ''}`, inp.get(from)!.pop.size, 'temp', 0, from);
+      b.emit({ op: 'axpy', dst: id, a: v.rbar, k, b: v.rdot });
+      prospective.set(key, id);
+    }
+    return prospective.get(key)!;
+  };
+  /** rho'' is zero for piecewise-linear transfer functions: the terms it multiplies are left out */
+  const d2Zero = (p: Population) => constantTransfer(p.neuron.activation, 2) === 0;
   const netTerms = (pop: Population, sig: string) => netInto(pop).map((x) => ({ m: x.m, x: net_.get(x.pr.from)!.v[sig], transpose: false }));
+  /** the network populations with every presynaptic population before its targets (feedforward) */
+  const forwardOrder = (): Pop[] => {
+    const order: Pop[] = [];
+    const left = [...net_.values()];
+    while (left.length) {
+      const k = left.findIndex((p) => netInto(p.pop).every((x) => order.some((q) => q.pop.name === x.pr.from)));
+      if (k < 0) throw new Error(`lower: implicit_sweep 'forward' on a network whose forward projections form a cycle (${net.file}; the semantic check should have refused it)`);
+      order.push(...left.splice(k, 1));
+    }
+    return order;
+  };
   if (net.microcircuit) microcircuitTick();
   else if (scheme === 'le') leTick();
   else implicitTick();
@@ -161,20 +196,18 @@ export function lower(net: NetworkIR, opts: LowerOptions = {}): Program {
       inputProducts(pop, v);
       transfer(pop, v.rbar, v.u, 0);
       transfer(pop, v.d1, v.u, 1);
-      transfer(pop, v.d2, v.u, 2);
+      if (!d2Zero(pop)) transfer(pop, v.d2, v.u, 2);
     }
     for (const { pop, v } of net_.values()) {
       b.sumProducts(v.wrb, netTerms(pop, 'rbar'), null, zero(pop.size));
       b.emit({ op: 'sub', dst: v.t1, a: v.u, b: v.winRbar });
       b.emit({ op: 'sub', dst: v.em, a: v.t1, b: v.wrb });
     }
-    for (const { pop, v } of net_.values()) b.sumProducts(v.fem, fbInto(pop, 'em'), null, zero(pop.size));
-    for (const { pop, v } of net_.values()) {
-      const tau = pop.neuron.tau;
+    for (const { pop, v } of net_.values()) if (!d2Zero(pop)) b.sumProducts(v.fem, fbInto(pop, 'em'), null, zero(pop.size));
+    for (const { v } of net_.values()) {
       b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.udot });
       b.emit({ op: 'axpy', dst: v.rp, a: v.rbar, k: 1, b: v.t1 });
       b.emit({ op: 'axpy', dst: v.ut, a: v.u, k: 1, b: v.udot });
-      b.emit({ op: 'axpy', dst: v.rinP, a: v.winRbar, k: tau / tauIn, b: v.winDot });
     }
     for (const { pop, v } of net_.values()) {
       b.sumProducts(v.wrp, netTerms(pop, 'rp'), null, zero(pop.size));
@@ -182,13 +215,28 @@ export function lower(net: NetworkIR, opts: LowerOptions = {}): Program {
       b.emit({ op: 'sub', dst: v.m, a: v.t1, b: v.wrp });
     }
     for (const { pop, v } of net_.values()) b.sumProducts(v.fm, fbInto(pop, 'm'), null, zero(pop.size));
-    for (const { pop, v } of net_.values()) {
+    // implicit_sweep 'forward' (feedforward nets): populations in forward order, each one's
+    // prospective drive from the udot its presynaptic populations got in this tick (rp and wrp are
+    // recomputed in place: their values of the Jacobi pass above have been used by m)
+    const sweep = net.dynamics.implicitSweep === 'forward';
+    for (const { pop, v } of sweep ? forwardOrder() : net_.values()) {
       const tau = pop.neuron.tau;
+      if (sweep && netInto(pop).length) {
+        for (const x of netInto(pop)) {
+          const q = net_.get(x.pr.from)!.v;
+          b.emit({ op: 'mul', dst: q.t1, a: q.d1, b: q.udot });
+          b.emit({ op: 'axpy', dst: q.rp, a: q.rbar, k: 1, b: q.t1 });
+        }
+        b.sumProducts(v.wrp, netTerms(pop, 'rp'), null, zero(pop.size));
+      }
       // e = d1 fm + tau d2 udot fem + beta P ((u* + tau du*/dt) - ut)
-      b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.fm });
-      b.emit({ op: 'mul', dst: v.t2, a: v.d2, b: v.udot });
-      b.emit({ op: 'mul', dst: v.t2, a: v.t2, b: v.fem });
-      b.emit({ op: 'axpy', dst: v.e, a: v.t1, k: 1, b: v.t2 });
+      if (d2Zero(pop)) b.emit({ op: 'mul', dst: v.e, a: v.d1, b: v.fm });
+      else {
+        b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.fm });
+        b.emit({ op: 'mul', dst: v.t2, a: v.d2, b: v.udot });
+        b.emit({ op: 'mul', dst: v.t2, a: v.t2, b: v.fem });
+        b.emit({ op: 'axpy', dst: v.e, a: v.t1, k: 1, b: v.t2 });
+      }
       if (pop.kind === 'output') {
         b.emit({ op: 'sub', dst: v.t3, a: v.target, b: v.targetPrev });
         b.emit({ op: 'axpy', dst: v.t3, a: v.target, k: tau / dt, b: v.t3 });
@@ -217,7 +265,6 @@ export function lower(net: NetworkIR, opts: LowerOptions = {}): Program {
     for (const { pop, v } of net_.values()) {
       inputProducts(pop, v);
       b.emit({ op: 'axpy', dst: v.t1, a: v.u, k: 1, b: v.udot }); // ub
-      b.emit({ op: 'axpy', dst: v.rinP, a: v.winRbar, k: pop.neuron.tau / tauIn, b: v.winDot });
       b.emit({ op: 'sub', dst: v.em, a: v.t1, b: v.drivePrev });
       transfer(pop, v.rbar, v.t1, 0);
       transfer(pop, v.d1, v.t1, 1);

@@ -3,6 +3,7 @@
 //   quantize    Program -> Program + fixed-point formats and scales (range analysis)
 //   map         Program -> Program + slices and crossbar blocks
 //   place_route Program -> Machine (cores, routes with delays, per-core tasks)
+//   replicate   Machine -> Machine (small-fan-in blocks written k times, their inputs tiled k times)
 //   schedule    Machine -> Machine + task order, barriers, addresses
 //   encode      Machine -> Image (instructions, weight codes, tables, maps)
 import type { NetworkIR } from '../network/ir.js';
@@ -13,6 +14,7 @@ import { lower, type LowerOptions } from './lower.js';
 import { UserError } from '../common/errors.js';
 import { map } from './map.js';
 import { placeRoute, type PlaceOptions } from './place-route.js';
+import { replicate, type ReplicateOptions } from './replicate.js';
 import { schedule } from './schedule.js';
 
 export interface PipelineOptions {
@@ -22,7 +24,7 @@ export interface PipelineOptions {
   onPass?: (name: string, ir: Program | Machine) => void;
 }
 
-export const PASS_NAMES = ['lower', 'quantize', 'map', 'place_route', 'schedule', 'encode'] as const;
+export const PASS_NAMES = ['lower', 'quantize', 'map', 'place_route', 'replicate', 'schedule', 'encode'] as const;
 export type PassName = (typeof PASS_NAMES)[number];
 
 /** lower only: the program the f64 interpreter checks against the ideal model */
@@ -33,7 +35,7 @@ export function compileProgram(net: NetworkIR, opts: PipelineOptions = {}): Prog
   return program;
 }
 
-export interface MachineOptions extends PipelineOptions, PlaceOptions {
+export interface MachineOptions extends PipelineOptions, PlaceOptions, ReplicateOptions {
   /** applied between lower and map (quantize) */
   annotate?: (program: Program) => Program;
 }
@@ -59,7 +61,7 @@ export function stdRows(net: NetworkIR, spec: HwSpec): 'none' | 'pool' {
   return 'pool';
 }
 
-/** lower, (quantize), map, place_route, schedule */
+/** lower, (quantize), map, place_route, replicate (needs quantize), schedule */
 export function compileMachine(net: NetworkIR, spec: HwSpec, opts: MachineOptions = {}): Machine {
   let program = compileProgram(net, { ...opts, scheme: opts.scheme ?? chipScheme(net), std: opts.std ?? stdRows(net, spec) });
   if (opts.annotate) {
@@ -73,6 +75,9 @@ export function compileMachine(net: NetworkIR, spec: HwSpec, opts: MachineOption
   let machine = placeRoute(program, spec, opts);
   validateMachine(machine, 'place_route');
   opts.onPass?.('place_route', machine);
+  machine = replicate(machine, spec, { maxReplicas: opts.maxReplicas });
+  validateMachine(machine, 'replicate');
+  opts.onPass?.('replicate', machine);
   machine = schedule(machine, spec);
   validateMachine(machine, 'schedule');
   opts.onPass?.('schedule', machine);

@@ -24,7 +24,8 @@ export function routeDelay(hops: number, dt: number, spec: HwSpec): number {
   return Math.floor((hops * spec.mesh.hop_latency_ns) / tickNs(dt, spec));
 }
 
-class Crossbar {
+/** bottom-left packing of rectangles into one crossbar (also used by pass replicate to re-pack) */
+export class Crossbar {
   readonly rects: { r: number; c: number; m: number; n: number }[] = [];
   constructor(
     readonly rows: number,

@@ -53,8 +53,9 @@ export function schedule(m: Machine, spec: HwSpec): Machine {
       const byPop = new Map<string, number>();
       for (const b of m.buffers) if (b.core === core) byPop.set(b.name.split(/[.[@]/)[0]!, (byPop.get(b.name.split(/[.[@]/)[0]!) ?? 0) + b.length);
       const top = [...byPop].sort((p, q) => q[1] - p[1]).slice(0, 3).map(([n, w]) => `${n}: ${w}`).join(', ');
+      const copied = (m.replication?.blocks ?? []).some((r) => m.blocks[r.block]!.core === core);
       throw new UserError(
-        `core ${core} needs ${words} words of vector memory (largest users ${top}), hw-spec '${spec.name}' has core.vector_memory_words = ${spec.core.vector_memory_words}. Use a spec with more vector memory or more cores, or a smaller network`,
+        `core ${core} needs ${words} words of vector memory (largest users ${top}), hw-spec '${spec.name}' has core.vector_memory_words = ${spec.core.vector_memory_words}. Use a spec with more vector memory or more cores, or a smaller network${copied ? ' (or fewer copies of the inputs of replicated crossbar blocks: --max-replicas, --no-replicate)' : ''}`,
       );
     }
   });

@@ -6,12 +6,13 @@ import type { Backend } from '../backend.js';
 import type { Kernels } from '../kernels/types.js';
 import { evalActivation } from '../../compiler/network/activations.js';
 import { SCHEME_BUILDERS, type InputTerm, type SchemeStep } from './schemes.js';
-import { DenseSolver, LayeredSolver, type Solver } from './solvers.js';
+import { DenseSolver, LayeredSolver, MicrocircuitSolver, type Solver } from './solvers.js';
 import { NetState, type PopSlice } from './state.js';
 
 export interface IdealOptions {
   scheme?: Scheme; // overrides net.dynamics.scheme
-  solver?: 'auto' | 'dense' | 'layered';
+  /** 'microcircuit': the block elimination of MicrocircuitSolver (auto picks it for explicit microcircuits) */
+  solver?: 'auto' | 'dense' | 'layered' | 'microcircuit';
   /** test hook: reproduce the paper's printed slips in the input-drive term (explicit scheme) */
   inputTerm?: InputTerm;
 }
@@ -32,7 +33,7 @@ export class IdealModel implements Backend {
   ) {
     this.st = new NetState(net, kernels);
     this.scheme = opts.scheme ?? net.dynamics.scheme;
-    this.solver = chooseSolver(this.st, opts.solver ?? net.dynamics.solver);
+    this.solver = chooseSolver(this.st, opts.solver ?? net.dynamics.solver, this.scheme);
     if (this.st.nI > 0 && !['explicit', 'implicit', 'no_lookahead'].includes(this.scheme))
       throw new UserError(`${net.file}: dynamics.scheme: scheme '${this.scheme}' is not defined for microcircuit networks. Use 'explicit', 'implicit' (or the 'no_lookahead' ablation)`);
     if (['backprop', 'le', 'gle'].includes(this.scheme) && (!net.feedforward || this.st.topo.length === 0))
@@ -185,6 +186,7 @@ export class IdealModel implements Backend {
       synapses,
       neurons: this.st.n + this.st.nI,
       ...(solver.sweeps !== undefined ? { defect_sweeps: solver.sweeps, dense_fallbacks: solver.fallbacks ?? 0 } : {}),
+      ...(solver.kind === 'microcircuit' ? { dense_fallbacks: solver.fallbacks ?? 0 } : {}),
     };
   }
 }
@@ -198,10 +200,16 @@ function addProduct(W: Float64Array, rows: number, cols: number, x: Float64Array
   }
 }
 
-function chooseSolver(st: NetState, want: 'auto' | 'dense' | 'layered'): Solver {
+function chooseSolver(st: NetState, want: 'auto' | 'dense' | 'layered' | 'microcircuit', scheme: Scheme): Solver {
   const layeredOk = st.topo.length > 0 && st.nI === 0;
   if (want === 'layered' && !layeredOk)
     throw new UserError(`${st.net.file}: dynamics.solver: the layered solver needs a feedforward network without interneurons. Use solver: dense or auto`);
   if (want === 'layered' || (want === 'auto' && layeredOk)) return new LayeredSolver(st);
+  // the microcircuit's block elimination solves the explicit system; the implicit microcircuit
+  // step multiplies by the dense J instead
+  const microOk = st.nI > 0 && st.topo.length > 0 && scheme !== 'implicit';
+  if (want === 'microcircuit' && !microOk)
+    throw new UserError(`${st.net.file}: the microcircuit solver needs a feedforward network with interneurons and a scheme other than implicit. Use solver: dense or auto`);
+  if (want === 'microcircuit' || (want === 'auto' && microOk)) return new MicrocircuitSolver(st);
   return new DenseSolver(st);
 }

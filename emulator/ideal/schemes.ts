@@ -197,11 +197,41 @@ export function implicitIteration(st: NetState): void {
   st.fbMv(m, fm);
   const fem = st.tmp[7];
   const w = st.net.dynamics.implicitRelaxation;
+  const forward = st.net.dynamics.implicitSweep === 'forward';
   for (let i = 0; i < n; i++) {
     const ustarDot = (st.uStar[i] - st.uStarPrev[i]) / dt;
     const e = st.d1[i] * fm[i] + tau[i] * st.d2[i] * udot[i] * fem[i] + beta * st.nudge[i] * (st.uStar[i] + tau[i] * ustarDot - ut[i]);
+    if (forward) {
+      // kept for the forward sweep below: e (fm[i] is not read again) and the previous udot
+      fm[i] = e;
+      ut[i] = udot[i];
+    }
     const next = (-u[i] + rinP[i] + wrp[i] + e) / tau[i];
     udot[i] = w === 1 ? next : udot[i] + w * (next - udot[i]);
+  }
+  if (forward) forwardSweep(st, fm, ut);
+}
+
+/**
+ * implicit_sweep 'forward' (feedforward nets): in forward order, each population with network
+ * presynapses redoes its update with the prospective rates rp = rho(u) + tau rho'(u) udot of its
+ * presynaptic populations from this step's udot (already final: they come earlier in the order);
+ * `e` and `udotPrev` are its errors and udot of the previous step from the Jacobi pass.
+ */
+function forwardSweep(st: NetState, e: Float64Array, udotPrev: Float64Array): void {
+  const { tau, u, udot } = st;
+  const [rp, , rinP, wrp] = st.tmp;
+  const w = st.net.dynamics.implicitRelaxation;
+  for (const p of st.topo) {
+    const into = st.netBlocks.filter((b) => b.to === p);
+    if (into.length === 0) continue;
+    for (const b of into) for (let j = b.from.offset; j < b.from.offset + b.from.size; j++) rp[j] = st.rb[j] + tau[j] * st.d1[j] * udot[j];
+    wrp.fill(0, p.offset, p.offset + p.size);
+    for (const b of into) st.blockMv(b, rp, wrp);
+    for (let i = p.offset; i < p.offset + p.size; i++) {
+      const next = (-u[i] + rinP[i] + wrp[i] + e[i]) / tau[i];
+      udot[i] = w === 1 ? next : udotPrev[i] + w * (next - udotPrev[i]);
+    }
   }
 }
 

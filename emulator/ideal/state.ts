@@ -40,6 +40,16 @@ export function kernelBytes(net: NetworkIR): number {
   }
   const neurons = net.populations.reduce((s, p) => s + p.size, 0);
   words += 64 * (neurons + 8);
+  // microcircuit solver (solvers.ts MicrocircuitSolver): S (nK x nK), Z = A^-1 B_GK (nK x nG) and
+  // its transposed gathers (at most nK x nG), vectors
+  const inter = net.populations.filter((p) => p.kind === 'interneuron').reduce((s, p) => s + p.size, 0);
+  if (inter > 0) {
+    const senders = new Set(net.projections.filter((p) => p.role === 'topdown' || p.role === 'bip').map((p) => p.from));
+    const pyramids = net.populations.filter((p) => p.kind === 'hidden' || p.kind === 'output');
+    const nK = inter + pyramids.filter((p) => senders.has(p.name)).reduce((s, p) => s + p.size, 0);
+    const nG = pyramids.filter((p) => !senders.has(p.name)).reduce((s, p) => s + p.size, 0);
+    words += nK * nK + 2 * nK * nG + 2 * (nG + nK) + 8 * (pyramids.length + 4);
+  }
   return words * 8 + 65536;
 }
 

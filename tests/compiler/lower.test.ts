@@ -58,6 +58,30 @@ describe('lower: the f64 program equals the ideal implicit scheme', () => {
     const net = loadNetwork(examplePath('mnist.yaml'));
     expect(await maxDeviation(net, 1000)).toBeLessThan(1e-9);
   }, 60000);
+  it("implicit_sweep 'forward': the lowered tick equals the ideal forward sweep (MNIST shape, chain with relaxation), and it is not the Jacobi order", async () => {
+    const mnist = loadNetwork(examplePath('mnist.yaml'));
+    const forward = { ...mnist, dynamics: { ...mnist.dynamics, implicitSweep: 'forward' as const } };
+    expect(await maxDeviation(forward, 1000)).toBeLessThan(1e-9);
+    const chain = loadNetwork(examplePath('chain.yaml'));
+    expect(await maxDeviation({ ...chain, dynamics: { ...chain.dynamics, implicitSweep: 'forward' as const } }, 1000)).toBeLessThan(1e-9);
+    // the forward program against the ideal Jacobi order: a real difference
+    const ideal = await createIdealModel(mnist, { scheme: 'implicit', kernels: 'js' });
+    const lowered = new ProgramInterpreter(compileProgram(forward, { scheme: 'implicit' }));
+    const place = stimulusDriver(mnist, [ideal, lowered]);
+    place(0);
+    ideal.st.rbarIn.fill(0);
+    let diff = 0;
+    const u = new Float64Array(10);
+    for (let k = 0; k < 50; k++) {
+      if (k > 0) place(k);
+      ideal.step();
+      lowered.step();
+      lowered.probe('out', 'u', u);
+      const o = ideal.st.bySpace.net.find((p) => p.pop.kind === 'output')!.offset;
+      for (let i = 0; i < 10; i++) diff = Math.max(diff, Math.abs(u[i]! - ideal.st.u[o + i]!));
+    }
+    expect(diff).toBeGreaterThan(1e-6);
+  }, 60000);
   it('feedback alignment (topdown B)', async () => {
     const net = parseNetwork(
       `name: fa

@@ -53,6 +53,7 @@ describe('good network files', () => {
         gle: { tauR: 0.01, gamma: 1 },
         relax: 20,
         implicitRelaxation: 1,
+        implicitSweep: 'jacobi',
       },
       stimulus: {
         inputs: { in: { kind: 'random_steps', period: 0.1, low: 0, high: 1, seed: 1 } },
@@ -89,6 +90,7 @@ describe('good network files', () => {
       gle: { tauR: 0.01, gamma: 1 },
       relax: 20,
       implicitRelaxation: 1,
+      implicitSweep: 'jacobi',
     });
     const [input, h1, out] = ir.populations;
     expect(input!.neuron).toEqual(DEFAULT_NEURON);

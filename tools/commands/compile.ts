@@ -16,7 +16,7 @@ import { compileNetwork } from '../compile/compile.js';
 import { imageResources, resourcesText } from '../compile/resources.js';
 import { writeFileAtomic } from '../io.js';
 import { progressBar } from '../progress.js';
-import { parseCount } from './flags.js';
+import { MAX_REPLICAS_HELP, parseCount, REPLICATE_HELP, replicasFlag } from './flags.js';
 
 interface CompileFlags {
   hw: string;
@@ -26,6 +26,8 @@ interface CompileFlags {
   calibrate?: string;
   seed?: string;
   quiet?: boolean;
+  replicate?: boolean;
+  maxReplicas?: string;
 }
 
 export function imageText(image: Image): string {
@@ -49,18 +51,22 @@ export function registerCompile(program: Command): void {
     .option('--dump-after <pass>', `print the IR after a pass: ${PASS_NAMES.join(', ')}`)
     .option('--calibrate <ticks>', 'ticks of the calibration run for range analysis (default: two stimulus presentations, 200 to 20000)')
     .option('--seed <n>', 'override the network seed')
+    .option('--no-replicate', REPLICATE_HELP)
+    .option('--max-replicas <k>', MAX_REPLICAS_HELP)
     .option('--quiet', 'no progress bar')
     .action((file: string, flags: CompileFlags) => {
       if (flags.dumpAfter !== undefined && !(PASS_NAMES as readonly string[]).includes(flags.dumpAfter))
         throw new UserError(`--dump-after: unknown pass '${flags.dumpAfter}'. Passes: ${PASS_NAMES.join(', ')}`);
       const net = loadNetwork(file, flags.seed !== undefined ? { seed: parseCount(flags.seed, '--seed') } : {});
       const spec: HwSpec = loadHwSpec(flags.hw);
+      const maxReplicas = replicasFlag(flags);
       const t0 = performance.now();
       let dumped = '';
       const bar = progressBar(!flags.quiet && !flags.json, 'compile');
       const { image } = compileNetwork(net, spec, {
         source: { file: basename(file), text: readFileSync(file, 'utf8') },
         calibrationTicks: flags.calibrate !== undefined ? parseCount(flags.calibrate, '--calibrate') : undefined,
+        maxReplicas,
         onPass: (name, ir) => {
           if (name === flags.dumpAfter) dumped = dumpText(ir);
           bar.update(PASS_NAMES.indexOf(name as (typeof PASS_NAMES)[number]) + 1, PASS_NAMES.length);

@@ -9,7 +9,8 @@ import { UserError } from '../../compiler/common/errors.js';
 import { loadNetwork } from '../../compiler/network/load.js';
 import { buildReport, writeReport, type ReportSummary } from '../report/index.js';
 import { progressBar } from '../progress.js';
-import { parseCount } from './flags.js';
+import { replicasArgs } from '../compile/compile.js';
+import { MAX_REPLICAS_HELP, parseCount, REPLICATE_HELP, replicasFlag } from './flags.js';
 import { chipBackend } from './run.js';
 import { parseDurationFlag } from './simulate.js';
 
@@ -25,6 +26,8 @@ interface ReportFlags {
   backend?: string;
   json?: boolean;
   quiet?: boolean;
+  replicate?: boolean;
+  maxReplicas?: string;
 }
 
 function text(s: ReportSummary, dir: string): string {
@@ -52,7 +55,7 @@ function text(s: ReportSummary, dir: string): string {
 function commandLine(file: string, flags: ReportFlags): string {
   const parts = ['nla report', file, '--hw', flags.hw, '--out', flags.out];
   for (const k of ['duration', 'steps', 'seed', 'samples', 'calibrate', 'kernels', 'backend'] as const) if (flags[k] !== undefined) parts.push(`--${k}`, flags[k]!);
-  return parts.join(' ');
+  return parts.join(' ') + replicasArgs(replicasFlag(flags));
 }
 
 export function registerReport(program: Command): void {
@@ -67,6 +70,8 @@ export function registerReport(program: Command): void {
     .option('--seed <n>', 'run seed of the chips: read noise and stochastic rounding', '0')
     .option('--samples <n>', 'samples kept per signal for plots and lags (memory stays bounded)', '2000')
     .option('--calibrate <ticks>', 'ticks of the compiler calibration run (default as nla compile)')
+    .option('--no-replicate', REPLICATE_HELP)
+    .option('--max-replicas <k>', MAX_REPLICAS_HELP)
     .option('--kernels <backend>', 'ideal-model kernels: wasm or js (bit-identical)', 'wasm')
     .option('--backend <name>', 'chip emulator: wasm (the Wasm core) or reference (the TypeScript interpreter that defines the chip; same bits, much slower)', 'wasm')
     .option('--json', 'print summary.json on stdout')
@@ -84,6 +89,7 @@ export function registerReport(program: Command): void {
         seed: parseCount(flags.seed ?? '0', '--seed'),
         maxSamples: samples,
         calibrationTicks: flags.calibrate !== undefined ? parseCount(flags.calibrate, '--calibrate') : undefined,
+        maxReplicas: replicasFlag(flags),
         kernels: flags.kernels,
         createChip: chipBackend(flags.backend),
         source: { file: basename(file), text: readFileSync(file, 'utf8') },

@@ -21,6 +21,7 @@ interface TrainFlags {
   dt?: string;
   seed?: string;
   hidden?: string;
+  interneurons?: string;
   eta?: string;
   input?: string;
   evalEvery?: string;
@@ -53,7 +54,7 @@ function positiveCount(s: string, flag: string): number {
 }
 
 /** a progress bar with the epoch and last test figure, on a terminal only, after one second */
-function trainBar(enabled: boolean) {
+export function trainBar(enabled: boolean) {
   if (!enabled || !process.stderr.isTTY) return { update: (_: { done: number; total: number; status: string }) => {}, stop: () => {} };
   const started = performance.now();
   let bar: cliProgress.SingleBar | null = null;
@@ -88,11 +89,12 @@ export function registerTrain(program: Command): void {
     .option('--test <n>', 'test samples per evaluation (default: MNIST all 2000 test digits; pattern 100 held-out windows)')
     .option('--epochs <n>', 'epochs (default 1); raising it later continues a finished run')
     .option('--presentation <time>', 'time each sample (digit, or signal window) is shown, e.g. 100ms or 5ms (default 100ms)')
-    .option("--dt <time>", "Euler step (default: the paper's; MNIST 0.05 ms at 5 ms, 0.1 ms at 10 ms, 0.5 ms at 50 ms, else 1 ms; pattern 1 ms)")
+    .option("--dt <time>", "Euler step (default: the paper's; MNIST 0.05 ms at 5 ms, 0.1 ms at 10 ms, 0.5 ms at 50 ms, else 1 ms; mnist-microcircuit 0.25 ms; pattern 1 ms)")
     .option('--seed <n>', 'seed of the initial weights and of the sample order (default 1)')
-    .option('--hidden <n>', 'hidden neurons (default: MNIST 500, pattern 40)')
+    .option('--hidden <n>', 'hidden neurons (default: MNIST 500, mnist-microcircuit 300, pattern 40)')
+    .option('--interneurons <n>', 'interneurons of the hidden layer, mnist-microcircuit only (default 40; at least min(hidden, 10))')
     .option('--eta <rate>', 'learning rate per second (default 1: the paper\'s 1e-3 per ms)')
-    .option('--input <mode>', 'instant: a digit is the input rate rbar_in, no input lag (default, as the authors\' code); lowpass: it is the raw input r_in, seen through tau_in')
+    .option('--input <mode>', 'instant: a digit is the input rate rbar_in, no input lag (default on the ideal model, as the authors\' code); lowpass: it is the raw input r_in, seen through tau_in (default on --backend chip, which cannot re-settle at a switch)')
     .option('--eval-every <n>', 'also test every n training samples (default: at the start and after each epoch)')
     .option('--checkpoint-every <n>', 'write the checkpoint every n training samples (and after every test)', '1000')
     .option('--stop-after <n>', 'train at most n samples in this call, then checkpoint and stop (run again to continue)')
@@ -110,6 +112,7 @@ export function registerTrain(program: Command): void {
         dt: flags.dt !== undefined ? parseTime(flags.dt, '--dt') : undefined,
         seed: flags.seed !== undefined ? parseCount(flags.seed, '--seed') : undefined,
         hidden: flags.hidden !== undefined ? positiveCount(flags.hidden, '--hidden') : undefined,
+        interneurons: flags.interneurons !== undefined ? positiveCount(flags.interneurons, '--interneurons') : undefined,
         eta: flags.eta !== undefined ? parseRate(flags.eta, '--eta') : undefined,
         input: flags.input as TrainSettings['input'] | undefined,
       };
@@ -159,10 +162,14 @@ function describe(s: TrainSummary): string {
   const c = s.config;
   const pct = (v: number) => (s.metric === 'accuracy' ? `${(100 * v).toFixed(2)}%` : v.toFixed(4));
   const lines = [
-    `${s.experiment}${s.resumed ? ' (resumed)' : ''}${c.hw ? ` on the chip (${c.hw})` : ''}: ${c.train} train / ${c.test} test samples, ${fmtMs(c.presentation)} per sample, dt ${fmtMs(c.dt)}, hidden ${c.hidden}, eta ${c.eta}/s, input ${c.input}, seed ${c.seed}`,
+    `${s.experiment}${s.resumed ? ' (resumed)' : ''}${c.hw ? ` on the chip (${c.hw})` : ''}: ${c.train} train / ${c.test} test samples, ${fmtMs(c.presentation)} per sample, dt ${fmtMs(c.dt)}, hidden ${c.hidden}${c.interneurons ? `, ${c.interneurons} interneurons` : ''}, eta ${c.eta}/s, input ${c.input}, seed ${c.seed}`,
     `  ${s.samples_seen} samples seen, ${s.epochs_done} of ${c.epochs} epochs done` + (s.stopped === 'stop-after' ? ' (stopped by --stop-after; run again to continue)' : ''),
   ];
-  if (s.final) lines.push(`  test ${s.metric} ${pct(s.final.test_metric)} (best ${pct(s.best_test_metric!)}), test loss ${s.final.test_loss.toPrecision(4)}`);
+  if (s.final)
+    lines.push(
+      `  test ${s.metric} ${pct(s.final.test_metric)} (best ${pct(s.best_test_metric!)}), test loss ${s.final.test_loss.toPrecision(4)}` +
+        (s.final.alignment_angle_deg !== undefined ? `; angle(WPI WIP, B W2) ${s.curve[0].alignment_angle_deg?.toFixed(2)} -> ${s.final.alignment_angle_deg.toFixed(2)} deg` : ''),
+    );
   const sp = s.speed;
   if (sp.train_samples_per_s !== null)
     lines.push(

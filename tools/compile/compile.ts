@@ -6,17 +6,26 @@ import type { Image } from '../../compiler/image/types.js';
 import type { Machine } from '../../compiler/ir/machine.js';
 import type { Program } from '../../compiler/ir/program.js';
 import { compileMachine } from '../../compiler/passes/pipeline.js';
-import { quantize } from '../../compiler/passes/quantize.js';
+import { quantize, type QuantizeOptions } from '../../compiler/passes/quantize.js';
 import { encode } from '../../compiler/passes/encode.js';
 import { calibrate } from '../../emulator/calibrate.js';
 
 export interface CompileOptions {
   /** ticks of the calibration run (range analysis) */
   calibrationTicks?: number;
+  /** most copies of a crossbar block (pass replicate; 1: off; default DEFAULT_MAX_REPLICAS) */
+  maxReplicas?: number;
   probes?: string[];
+  /** range choices of pass quantize for plastic networks (signal and weight growth) */
+  quantize?: QuantizeOptions;
   /** the network file's text, embedded in the image so that `nla run` can replay its stimulus */
   source?: { file: string; text: string };
   onPass?: (name: string, ir: Program | Machine | Image) => void;
+}
+
+/** the command-line flags that reproduce a replication setting ('' for the default) */
+export function replicasArgs(maxReplicas: number | undefined): string {
+  return maxReplicas === undefined ? '' : maxReplicas === 1 ? ' --no-replicate' : ` --max-replicas ${maxReplicas}`;
 }
 
 /**
@@ -32,8 +41,9 @@ export function compileNetwork(net: NetworkIR, spec: HwSpec, opts: CompileOption
   const ticks = opts.calibrationTicks ?? defaultCalibrationTicks(net);
   const machine = compileMachine(net, spec, {
     probes: opts.probes,
+    maxReplicas: opts.maxReplicas,
     onPass: opts.onPass,
-    annotate: (program) => quantize(program, spec, calibrate(net, program, ticks)),
+    annotate: (program) => quantize(program, spec, calibrate(net, program, ticks), opts.quantize),
   });
   const image = encode(machine, spec, net);
   if (net.dynamics.scheme !== machine.program.scheme) {

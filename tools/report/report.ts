@@ -20,7 +20,7 @@ import { createChip } from '../../emulator/chip/index.js';
 import { createIdealModel } from '../../emulator/ideal/index.js';
 import { planSteps } from '../../emulator/simulate.js';
 import { mnistSplit } from '../../emulator/stimulus/mnist.js';
-import { compileNetwork, defaultCalibrationTicks } from '../compile/compile.js';
+import { compileNetwork, defaultCalibrationTicks, replicasArgs } from '../compile/compile.js';
 import type { Progress } from '../progress.js';
 import { AccuracyTracker, accuracyTarget, type AccuracyReport } from './accuracy.js';
 import { attribute, depths, lagOf, pooledRms, prospectivity, type Attribution, type Lag, type Prospectivity, type RowMeasurement } from './analysis.js';
@@ -42,6 +42,8 @@ export interface ReportOptions {
   /** samples kept per signal for plots and lags (default 2000) */
   maxSamples?: number;
   calibrationTicks?: number;
+  /** most copies of a crossbar block (compiler pass replicate; 1: off; default as nla compile) */
+  maxReplicas?: number;
   kernels?: 'wasm' | 'js';
   /** the emulated chip (default: the reference interpreter, emulator/chip createChip) */
   createChip?: ChipFactory;
@@ -125,11 +127,11 @@ export async function buildReport(net: NetworkIR, opts: ReportOptions): Promise<
   const compileBar = progress('compile');
   const compileS: Record<string, number> = {};
   let t0 = performance.now();
-  const { image, machine } = compileNetwork(net, spec, { source: opts.source, calibrationTicks: opts.calibrationTicks });
+  const { image, machine } = compileNetwork(net, spec, { source: opts.source, calibrationTicks: opts.calibrationTicks, maxReplicas: opts.maxReplicas });
   compileS.base = (performance.now() - t0) / 1000;
   const bytes = writeImage(image);
   const makeChip = opts.createChip ?? createChip;
-  const variants = compileVariants(net, spec, { image, dt }, { source: opts.source, calibrationTicks: opts.calibrationTicks, seed, createChip: makeChip, onProgress: compileBar.update });
+  const variants = compileVariants(net, spec, { image, dt }, { source: opts.source, calibrationTicks: opts.calibrationTicks, maxReplicas: opts.maxReplicas, seed, createChip: makeChip, onProgress: compileBar.update });
   for (const v of variants) if (v.compileS !== undefined) compileS[v.key] = v.compileS;
   compileBar.stop();
 
@@ -239,7 +241,7 @@ export async function buildReport(net: NetworkIR, opts: ReportOptions): Promise<
   const netFile = net.file;
   // image and spec paths are relative to the report folder
   const commands: Record<string, string> = {
-    compile: `nla compile ${netFile} --hw ${opts.hw} -o chip.nlaimg${opts.calibrationTicks !== undefined ? ` --calibrate ${opts.calibrationTicks}` : ''}`,
+    compile: `nla compile ${netFile} --hw ${opts.hw} -o chip.nlaimg${opts.calibrationTicks !== undefined ? ` --calibrate ${opts.calibrationTicks}` : ''}${replicasArgs(opts.maxReplicas)}`,
     run: `nla run chip.nlaimg --steps ${steps} --seed ${seed}`,
     estimate: 'nla estimate chip.nlaimg',
   };
@@ -247,7 +249,7 @@ export async function buildReport(net: NetworkIR, opts: ReportOptions): Promise<
     if (v.spec && v.status === 'measured') {
       const name = v.key.replace(':', '-');
       files.set(`specs/${name}.json`, serialiseHwSpec(v.spec));
-      commands[`compile_${name}`] = `nla compile ${netFile} --hw specs/${name}.json -o ${name}.nlaimg`;
+      commands[`compile_${name}`] = `nla compile ${netFile} --hw specs/${name}.json -o ${name}.nlaimg${opts.calibrationTicks !== undefined ? ` --calibrate ${opts.calibrationTicks}` : ''}${replicasArgs(opts.maxReplicas)}`;
     }
   const summary: ReportSummary = {
     tool: 'nla report',

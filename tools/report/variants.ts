@@ -31,6 +31,7 @@ export interface VariantOptions {
   source?: { file: string; text: string };
   createChip: ChipFactory;
   calibrationTicks?: number;
+  maxReplicas?: number;
   seed: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -45,7 +46,7 @@ function compileVariant(net: NetworkIR, key: string, name: string, edited: EditR
     // serialised and parsed: the edited spec passes the same checks as a file would
     const spec = parseHwSpec(serialiseHwSpec({ ...edited, name }), `${name}.json`);
     if (contentHash(spec) === same) return { key, status: 'already off', note: 'the spec has it off already: nothing to switch', ref, spec };
-    const { image } = compileNetwork(net, spec, { source: opts.source, calibrationTicks: opts.calibrationTicks });
+    const { image } = compileNetwork(net, spec, { source: opts.source, calibrationTicks: opts.calibrationTicks, maxReplicas: opts.maxReplicas });
     return { key, status: 'measured', note: null, ref, spec, image, chip: opts.createChip(image, { seed: opts.seed }), compileS: (performance.now() - t0) / 1000 };
   } catch (e) {
     if (!isUserError(e)) throw e;

@@ -96,7 +96,9 @@ interface Progress {
   curve: CurvePoint[];
 }
 
-const IDENTITY: (keyof TrainConfig)[] = ['experiment', 'backend', 'hw', 'train', 'test', 'presentation', 'dt', 'seed', 'hidden', 'eta', 'input'];
+const IDENTITY: (keyof TrainConfig)[] = ['experiment', 'backend', 'hw', 'train', 'test', 'presentation', 'dt', 'seed', 'hidden', 'interneurons', 'eta', 'input'];
+/** what a checkpoint written before a config key existed means by it */
+const IDENTITY_BEFORE: Partial<Record<keyof TrainConfig, unknown>> = { hw: null, interneurons: 0 };
 
 export function resolveSettings(exp: Experiment, over: Partial<TrainSettings>): TrainSettings {
   const s: TrainSettings = { ...exp.defaults };
@@ -113,6 +115,15 @@ export function resolveSettings(exp: Experiment, over: Partial<TrainSettings>): 
     throw new UserError(`--test: experiment '${exp.name}' has ${exp.maxTest} test samples; pass 1..${exp.maxTest}, got ${s.test}`);
   if (!Number.isInteger(s.epochs) || s.epochs < 1) throw new UserError(`--epochs: pass an integer >= 1, got ${s.epochs}`);
   if (!Number.isInteger(s.hidden) || s.hidden < 1) throw new UserError(`--hidden: pass an integer >= 1, got ${s.hidden}`);
+  if (exp.kind !== 'microcircuit') {
+    if (over.interneurons !== undefined)
+      throw new UserError(`--interneurons: experiment '${exp.name}' has no interneurons; only ${EXPERIMENTS.filter((e) => e.kind === 'microcircuit').map((e) => e.name).join(', ')} does`);
+  } else {
+    // spec section 4: at least min(n_l, n_{l+1}) interneurons (10 outputs above the hidden layer)
+    const need = Math.min(s.hidden, 10);
+    if (!Number.isInteger(s.interneurons) || s.interneurons < need)
+      throw new UserError(`--interneurons: a microcircuit needs at least min(hidden, outputs) = min(${s.hidden}, 10) = ${need} interneurons (spec section 4); pass an integer >= ${need}, got ${s.interneurons}`);
+  }
   positive(s.presentation, '--presentation');
   positive(s.dt, '--dt');
   if (s.eta < 0 || !Number.isFinite(s.eta)) throw new UserError(`--eta: must be >= 0, got ${s.eta}`);
@@ -143,6 +154,7 @@ async function makeTrainer(exp: Experiment, s: TrainSettings, kernels: 'wasm' | 
   if (backend === 'chip') return ChipTrainer.create(exp, s, data(), hw!);
   switch (exp.kind) {
     case 'nla':
+    case 'microcircuit':
       return NlaTrainer.create(exp, s, data(), kernels);
     case 'backprop':
       return new BackpropTrainer(exp.network(s), s, data());
@@ -161,7 +173,11 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
     throw new UserError(`--backend: use ideal (the f64 model) or chip (the Wasm chip emulator, with --hw), not '${backend}'`);
   if (backend !== 'chip' && opts.hw !== undefined) throw new UserError(`--hw ${opts.hw}: a hw-spec only applies to --backend chip`);
   const hw = backend === 'chip' ? (opts.hw ?? 'default') : null;
-  const s = resolveSettings(exp, opts.settings ?? {});
+  // the chip cannot re-settle its state at a digit switch (docs/train.md, Chip backend): its input
+  // defaults to the spec's protocol, the digit as the raw input seen through tau_in
+  const over = { ...opts.settings };
+  if (backend === 'chip' && over.input === undefined) over.input = 'lowpass';
+  const s = resolveSettings(exp, over);
   const config: TrainConfig = { experiment: exp.name, backend, hw, ...s };
   const evalEvery = opts.evalEvery ?? 0;
   const ckptEvery = opts.checkpointEvery ?? 1000;
@@ -178,8 +194,9 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
   const saved = readCheckpoint(files.checkpoint);
   let resumed = false;
   if (saved) {
-    // checkpoints from before the chip backend have no 'hw': the ideal model's null
-    const diff = IDENTITY.filter((k) => JSON.stringify(saved.config[k] ?? (k === 'hw' ? null : undefined)) !== JSON.stringify(config[k]));
+    // checkpoints from before the chip backend have no 'hw' (the ideal model's null), from before
+    // the microcircuit no 'interneurons' (0)
+    const diff = IDENTITY.filter((k) => JSON.stringify(saved.config[k] ?? IDENTITY_BEFORE[k]) !== JSON.stringify(config[k]));
     if (diff.length)
       throw new UserError(
         `${files.checkpoint} belongs to a different run: ${diff.map((k) => `${k} ${JSON.stringify(saved.config[k])} there, ${JSON.stringify(config[k])} now`).join('; ')}. ` +
@@ -265,6 +282,8 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
       train_metric: p.accCount && exp.metric === 'accuracy' ? p.accCorrect / p.accCount : null,
       wall_s: p.trainWall + p.evalWall,
     };
+    const angle = trainer.alignmentAngle?.() ?? null;
+    if (angle !== null) point.alignment_angle_deg = angle;
     const chip = trainer instanceof ChipTrainer ? trainer.chipPoint() : null;
     if (chip) {
       point.chip = chip;
@@ -286,6 +305,7 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
         (point.train_loss !== null
           ? `; ${point.train_metric !== null ? `train ${exp.metric} ${pct(point.train_metric)}, ` : ''}train loss ${point.train_loss.toPrecision(4)} (since the last test)`
           : '') +
+        (angle !== null ? `; angle(WPI WIP, B W2) ${angle.toFixed(2)} deg` : '') +
         (point.chip ? chipLine(point) : ''),
     );
     writeOutputs();

@@ -17,6 +17,8 @@ export interface TrainSettings {
   seed: number;
   /** hidden neurons */
   hidden: number;
+  /** interneurons of the hidden layer (microcircuit experiments; 0 elsewhere) */
+  interneurons: number;
   /** learning rate in 1/s (the code's unit: dW/dt = eta ..., t in seconds) */
   eta: number;
   /**
@@ -26,7 +28,8 @@ export interface TrainSettings {
   input: 'instant' | 'lowpass';
 }
 
-export type TrainerKind = 'nla' | 'backprop' | 'pattern';
+/** 'microcircuit': the NLA trainer on a microcircuit net (also reports the alignment angle) */
+export type TrainerKind = 'nla' | 'microcircuit' | 'backprop' | 'pattern';
 
 export interface Experiment {
   name: string;
@@ -108,9 +111,60 @@ const mnistDefaults: TrainSettings = {
   dt: 1e-3,
   seed: 1,
   hidden: 500,
+  interneurons: 0,
   eta: PAPER_ETA,
   input: 'instant',
 };
+
+/**
+ * The microcircuit's dt (spec section 4, Fig. 5): 0.25 ms (400 steps at 100 ms per digit), or the
+ * presentation itself when that is shorter.
+ */
+export function microcircuitDt(presentation: number): number {
+  return Math.min(0.25e-3, presentation);
+}
+
+/**
+ * Fig. 5 (spec section 4): 784-H-10 pyramids (H = 300) with I = 40 linear interneurons in the
+ * hidden layer, hard sigmoid, tau = tau_in = 10 ms, beta 0.1, betaI 0.1/1.1; W, WIP, WPI ~
+ * N(0, 0.01^2) clipped at 0.03, the fixed B and BIP ~ 5 N(0, 0.01^2) clipped at 0.15; W, WIP and
+ * WPI all learn with eta from scratch. No bias neurons: the spec's Fig. 5 setup has none (and an
+ * output bias would be a part of u_{l+1} that the interneurons, without a bias of their own,
+ * could not predict from rho(u_l)).
+ */
+function microcircuitNetwork(s: TrainSettings): NetworkIR {
+  const init = { dist: 'normal', std: 0.01, clip: 0.03 };
+  const fixed = { dist: 'normal', std: 0.05, clip: 0.15 };
+  const raw = {
+    name: 'mnist-microcircuit-train',
+    seed: s.seed,
+    neuron: { tau: 0.01, activation: 'hard_sigmoid' },
+    populations: [
+      { name: 'in', kind: 'input', size: 784 },
+      { name: 'hidden', kind: 'hidden', size: s.hidden },
+      { name: 'inter', kind: 'interneuron', size: s.interneurons, neuron: { activation: 'linear' } },
+      { name: 'out', kind: 'output', size: 10 },
+    ],
+    projections: [
+      { name: 'W1', from: 'in', to: 'hidden', init, eta: s.eta },
+      { name: 'W2', from: 'hidden', to: 'out', init, eta: s.eta },
+      { name: 'B', from: 'out', to: 'hidden', role: 'topdown', init: fixed },
+      { name: 'WIP', from: 'hidden', to: 'inter', role: 'wip', init, eta: s.eta },
+      { name: 'WPI', from: 'inter', to: 'hidden', role: 'wpi', init, eta: s.eta },
+      { name: 'BIP', from: 'out', to: 'inter', role: 'bip', init: fixed },
+    ],
+    // solver auto: the microcircuit block elimination (emulator/ideal/solvers.ts MicrocircuitSolver)
+    dynamics: { scheme: 'explicit', dt: s.dt, tau_in: 0.01, beta: 0.1, beta_i: 0.1 / 1.1, solver: 'auto', relax: 4 },
+    stimulus: {
+      presentation: s.presentation,
+      inputs: { in: { kind: 'mnist', split: 'train', offset: 0, count: s.train } },
+      targets: { out: { kind: 'mnist', split: 'train', offset: 0, count: s.train, on: 1, off: 0 } },
+    },
+    phases: [{ name: 'train', duration: s.presentation * Math.max(1, s.train), nudge: ['out'], plastic: true }],
+    probes: [],
+  };
+  return parseNetwork(JSON.stringify(raw), `experiment 'mnist-microcircuit' (tools/train/experiments.ts).json`);
+}
 
 /** Fig. 3: 96 fully recurrent neurons (56 visible + 40 hidden), logistic, no self-loops. */
 function patternNetwork(s: TrainSettings): NetworkIR {
@@ -196,13 +250,27 @@ export const EXPERIMENTS: Experiment[] = [
     metric: 'correlation',
     // a sample is a 100 ms window of the signal: 600 windows = 60 s of training signal per epoch,
     // 100 windows = 10 s of held-out signal per test
-    defaults: { train: 600, test: 100, epochs: 1, presentation: 0.1, dt: 1e-3, seed: 1, hidden: 40, eta: PAPER_ETA, input: 'instant' },
+    defaults: { train: 600, test: 100, epochs: 1, presentation: 0.1, dt: 1e-3, seed: 1, hidden: 40, interneurons: 0, eta: PAPER_ETA, input: 'instant' },
     maxTrain: 1_000_000,
     maxTest: 100_000,
     etaDecayAfter: Infinity,
     etaDecay: 1,
     dtFor: (presentation) => Math.min(1e-3, presentation), // the paper's 1 ms
     network: patternNetwork,
+  },
+  {
+    name: 'mnist-microcircuit',
+    description: 'MNIST with the dendritic microcircuit, Fig. 5: 784-300-10 pyramids, 40 interneurons, W, WIP and WPI learned together from scratch (rt-DeEL); reports the angle between WPI WIP and B W2',
+    kind: 'microcircuit',
+    scheme: 'explicit',
+    metric: 'accuracy',
+    defaults: { ...mnistDefaults, hidden: 300, interneurons: 40, dt: microcircuitDt(0.1) },
+    maxTrain: 8000,
+    maxTest: 2000,
+    etaDecayAfter: 22000,
+    etaDecay: 0.1,
+    dtFor: microcircuitDt,
+    network: microcircuitNetwork,
   },
 ];
 

@@ -12,6 +12,8 @@ export interface CurvePoint {
   train_loss: number | null;
   train_metric: number | null;
   wall_s: number;
+  /** microcircuit: angle (degrees) between WPI WIP and B W_next, the lateral and the top-down loop (spec section 4) */
+  alignment_angle_deg?: number;
   /** chip backend: energy and chip time per sample from the chip's counters, range events */
   chip?: import('./chip.js').ChipPoint;
   /** chip backend: training wall time so far, emulator samples/s since the previous point */
@@ -93,12 +95,19 @@ export function learningCurveSvg(title: string, metricName: string, curve: Curve
   const llo = lv.length ? 10 ** Math.floor(Math.log10(Math.min(...lv))) : 0.01;
   const lhi = lv.length ? 10 ** Math.ceil(Math.log10(Math.max(...lv))) : 1;
   const fmtM = (v: number) => (metricName === 'accuracy' ? `${Math.round(v * 100)}%` : v.toFixed(1));
+  // microcircuit runs: a third panel, the angle between the lateral loop WPI WIP and the top-down loop B W_next
+  const angles = curve.filter((p) => p.alignment_angle_deg !== undefined).map((p): [number, number] => [p.seen, p.alignment_angle_deg!]);
+  const width = angles.length ? W + 440 : W;
+  const ahi = Math.max(90, ...angles.map(([, a]) => Math.ceil(a / 10) * 10));
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" font-family="sans-serif">`,
+    `<rect width="${width}" height="${H}" fill="white"/>`,
+    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`,
     panel(60, `test ${metricName}`, xs, [mlo, 1], metric, fmtM, false, 'bottom'),
     panel(500, 'loss 1/2 |target - output|^2 (log)', xs, [llo, lhi], losses, (v) => v.toExponential(0), true, 'top'),
+    ...(angles.length
+      ? [panel(940, 'angle between WPI WIP and B W2 (degrees)', xs, [0, ahi], [{ name: 'alignment angle', color: '#2ca02c', pts: angles }], (v) => `${v}`, false, 'bottom')]
+      : []),
     '</svg>',
     '',
   ].join('\n');

@@ -7,6 +7,8 @@
 import type { NetworkIR } from '../../compiler/network/index.js';
 import { evalActivation, initialBias, initialWeights } from '../../compiler/network/index.js';
 import { createIdealModel, type IdealModel } from '../../emulator/ideal/index.js';
+import { microcircuitLayers } from '../../emulator/ideal/solvers.js';
+import type { NetState } from '../../emulator/ideal/state.js';
 import type { Dataset } from '../../emulator/stimulus/signals.js';
 import type { Experiment, TrainSettings } from './experiments.js';
 
@@ -29,6 +31,8 @@ export interface Trainer {
   setEtaScale(f: number): void;
   snapshot(): Record<string, Float64Array>;
   restore(s: Record<string, Float64Array>): void;
+  /** microcircuit nets: the angle (degrees) between WPI WIP and B W_next of the trained weights */
+  alignmentAngle?(): number | null;
 }
 
 export interface TrainData {
@@ -62,6 +66,7 @@ export class NlaTrainer implements Trainer {
   private readonly ones = new Float64Array(10).fill(1);
   private readonly zeros = new Float64Array(10);
   private readonly pred = new Float64Array(10);
+  private fwd = new Float64Array(0);
   private evalLoss = 0;
   private evalCorrect = 0;
   private evalCount = 0;
@@ -77,6 +82,7 @@ export class NlaTrainer implements Trainer {
   ) {
     this.stepsPerSample = Math.round(s.presentation / s.dt);
     this.input = s.input;
+    this.fwd = new Float64Array(model.st.n);
     this.settleAtSwitch = model.scheme === 'explicit' || model.scheme === 'implicit';
   }
 
@@ -118,12 +124,24 @@ export class NlaTrainer implements Trainer {
   trainOne(index: number): SampleResult {
     const label = this.data.train.label(index);
     oneHot(label, this.target);
-    this.run(this.model, this.ones, true, this.data.train.input(index), !this.started);
+    const x = this.data.train.input(index);
+    const st = this.model.st;
+    const out = st.bySpace.net.find((p) => p.pop.kind === 'output')!;
+    if (st.nI > 0) {
+      // microcircuit: the forward pass of the digit before it is learned (an online estimate).
+      // At the end of the presentation the hidden voltages carry the apical input
+      // B u_{l+1} - WPI uI, which carries the target until the lateral loop cancels the top-down
+      // one, and 100 ms of plasticity on that error have moved the digit's own hidden
+      // representation far towards its label: W_N rho(u_{N-1}) there reads the label back.
+      forwardPass(st, x, this.fwd);
+      this.run(this.model, this.ones, true, x, !this.started);
+      this.started = true;
+      return score(this.fwd, out.offset, this.target, label);
+    }
+    this.run(this.model, this.ones, true, x, !this.started);
     this.started = true;
     // the output's own prediction W_N rho(u_{N-1}) + b_N at the end of the presentation (what
     // it would say without nudging)
-    const st = this.model.st;
-    const out = st.bySpace.net.find((p) => p.pop.kind === 'output')!;
     const rb = st.tmp[0];
     const d1 = st.tmp[1];
     const d2 = st.tmp[2];
@@ -181,6 +199,90 @@ export class NlaTrainer implements Trainer {
     this.model.restore(s);
     this.started = s.started?.[0] === 1;
   }
+
+  alignmentAngle(): number | null {
+    return this.model.st.nI > 0 ? alignmentAngle(this.model.st) : null;
+  }
+}
+
+/**
+ * The instantaneous forward pass of a feedforward net for the input rates x (bias + W_in x, then
+ * W rho(u) layer by layer, no errors) into out, over the network neurons; the state is not
+ * touched (deferred input plasticity is applied first, bit-identical to applying it later).
+ */
+function forwardPass(st: NetState, x: Float64Array, out: Float64Array): void {
+  st.flushAll();
+  const r = new Float64Array(st.n);
+  const s1 = new Float64Array(st.n);
+  const s2 = new Float64Array(st.n);
+  for (const p of st.topo) {
+    for (let i = p.offset; i < p.offset + p.size; i++) out[i] = st.bias[i];
+    for (const b of st.blocks) {
+      if (b.to !== p || b.proj.role !== 'forward') continue;
+      const src = b.from.space === 'input' ? x : r;
+      const xo = b.from.space === 'input' ? 0 : b.from.offset;
+      for (let i = 0; i < b.rows; i++) {
+        let s = 0;
+        for (let j = 0; j < b.cols; j++) s += b.W[i * b.cols + j] * src[xo + j];
+        out[p.offset + i] += s;
+      }
+    }
+    evalActivation(p.pop.neuron, out, p.offset, p.offset + p.size, r, s1, s2);
+  }
+}
+
+/**
+ * The angle (degrees) between the lateral loop WPI WIP and the top-down loop B W_next of the
+ * first microcircuit layer l (spec section 4: after learning WPI_l WIP_l -> B_l W_{l+1}), the
+ * angle of the two n_l x n_l matrices as vectors: acos(<X, Y>_F / (|X|_F |Y|_F)). Computed with
+ * the small Gram matrices (<WPI WIP, B W> = tr((WPI^T B)(W WIP^T)), |WPI WIP|^2 =
+ * tr((WPI^T WPI)(WIP WIP^T)), |B W|^2 = tr((B^T B)(W W^T))), so no n_l x n_l product is formed.
+ */
+export function alignmentAngle(st: NetState): number | null {
+  const mc = microcircuitLayers(st)[0];
+  if (!mc) return null;
+  const B = mc.topdown[0];
+  const up = B?.from;
+  const Wn = up && st.netBlocks.find((b) => b.from === mc.layer && b.to === up);
+  if (!B || !Wn) return null;
+  const nl = mc.layer.size;
+  const ni = mc.inter.size;
+  const nu = up.size;
+  // P^T Q with P: nl x a (row-major, stride a), Q: nl x b  -> a x b
+  const tn = (P: Float64Array, a: number, Q: Float64Array, b: number): Float64Array => {
+    const out = new Float64Array(a * b);
+    for (let r = 0; r < nl; r++) for (let i = 0; i < a; i++) {
+      const p = P[r * a + i];
+      if (p !== 0) for (let j = 0; j < b; j++) out[i * b + j] += p * Q[r * b + j];
+    }
+    return out;
+  };
+  // P Q^T with P: a x nl, Q: b x nl -> a x b
+  const nt = (P: Float64Array, a: number, Q: Float64Array, b: number): Float64Array => {
+    const out = new Float64Array(a * b);
+    for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) {
+      let s = 0;
+      for (let r = 0; r < nl; r++) s += P[i * nl + r] * Q[j * nl + r];
+      out[i * b + j] = s;
+    }
+    return out;
+  };
+  // tr(M N) for M: a x b, N: b x a
+  const trace = (M: Float64Array, a: number, N: Float64Array, b: number): number => {
+    let s = 0;
+    for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) s += M[i * b + j] * N[j * a + i];
+    return s;
+  };
+  const WPI = mc.wpi.W; // nl x ni
+  const WIP = mc.wip.W; // ni x nl
+  const Bw = B.W; // nl x nu
+  const W = Wn.W; // nu x nl
+  const xy = trace(tn(WPI, ni, Bw, nu), ni, nt(W, nu, WIP, ni), nu);
+  const xx = trace(tn(WPI, ni, WPI, ni), ni, nt(WIP, ni, WIP, ni), ni);
+  const yy = trace(tn(Bw, nu, Bw, nu), nu, nt(W, nu, W, nu), nu);
+  if (!(xx > 0 && yy > 0)) return null;
+  const c = Math.max(-1, Math.min(1, xy / Math.sqrt(xx * yy)));
+  return (Math.acos(c) * 180) / Math.PI;
 }
 
 /**
