@@ -27,7 +27,7 @@ export const FULL_PLAN: PlannedRun[] = [
   { id: 'mnist-no-lookahead-100ms', what: 'ablation without lookahead, 100 ms', experiment: 'mnist-no-lookahead', backend: 'ideal', settings: { epochs: 1 } },
   { id: 'mnist-5ms', what: 'NLA, 5 ms per digit (paper eta)', experiment: 'mnist', backend: 'ideal', settings: { epochs: 1, presentation: ms(5) } },
   { id: 'mnist-no-lookahead-5ms', what: 'ablation without lookahead, 5 ms (paper eta)', experiment: 'mnist-no-lookahead', backend: 'ideal', settings: { epochs: 1, presentation: ms(5) } },
-  { id: 'mnist-microcircuit', what: 'microcircuit 784-300(+40)-10, 100 ms', experiment: 'mnist-microcircuit', backend: 'ideal', settings: {} },
+  { id: 'mnist-microcircuit', what: 'microcircuit 784-300(+40)-10, 100 ms', experiment: 'mnist-microcircuit', backend: 'ideal', settings: { epochs: 3 }, evalEvery: 4000 },
   { id: 'pattern', what: 'recurrent pattern completion, 96 neurons', experiment: 'pattern', backend: 'ideal', settings: { epochs: 6 } },
   { id: 'mnist-lowpass', what: 'NLA, 100 ms, digit through the tau_in low-pass (the chip runs\' input)', experiment: 'mnist', backend: 'ideal', settings: { epochs: 1, input: 'lowpass' } },
   { id: 'chip-high-precision', what: 'on-chip plasticity, high-precision preset', experiment: 'mnist', backend: 'chip', hw: 'high-precision', settings: { epochs: 1, input: 'lowpass' } },
@@ -43,8 +43,9 @@ export const QUICK_PLAN: PlannedRun[] = FULL_PLAN.map((r) => {
   if (r.experiment === 'pattern') return { ...r, settings: { train: 20, test: 5, epochs: 1, presentation: ms(50) } };
   const short = r.settings.presentation !== undefined && r.settings.presentation < ms(10);
   const small: Partial<TrainSettings> = { train: 300, test: 100, epochs: 1, hidden: 32, eta: short ? 40 : 4 };
+  const evalEvery = 0;
   if (r.experiment === 'mnist-microcircuit') small.interneurons = 10;
-  return { ...r, settings: { ...r.settings, ...small } };
+  return { ...r, settings: { ...r.settings, ...small }, evalEvery };
 });
 
 export const PLANS = { full: FULL_PLAN, quick: QUICK_PLAN } as const;
