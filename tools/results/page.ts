@@ -27,11 +27,11 @@ function metricText(s: TrainSummary, v: number | null | undefined): string {
   return s.metric === 'accuracy' ? pct(v) : num(v);
 }
 
-/** the test metric after each finished epoch (the last point of each epoch) */
+/** the test after each epoch: per epoch (by samples seen) its last point, so tests within an epoch are left out */
 export function perEpoch(s: TrainSummary): CurvePoint[] {
   const last = new Map<number, CurvePoint>();
-  for (const p of s.curve) if (p.seen > 0) last.set(p.epoch, p);
-  return [...last.values()].sort((a, b) => a.epoch - b.epoch);
+  for (const p of s.curve) if (p.seen > 0) last.set(Math.ceil(p.seen / s.config.train), p);
+  return [...last.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
 }
 
 function settingsText(s: TrainSummary): string {
