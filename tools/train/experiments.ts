@@ -71,6 +71,18 @@ export function paperDt(presentation: number): number {
  */
 export const PAPER_ETA = 1e-3 / 1e-3;
 
+/** The MNIST nets' stimulus and protocol: the training digits with their one-hot targets on 'out', nudged and plastic. */
+function mnistProtocol(s: TrainSettings) {
+  return {
+    stimulus: {
+      presentation: s.presentation,
+      inputs: { in: { kind: 'mnist', split: 'train', offset: 0, count: s.train } },
+      targets: { out: { kind: 'mnist', split: 'train', offset: 0, count: s.train, on: 1, off: 0 } },
+    },
+    phases: [{ name: 'train', duration: s.presentation * Math.max(1, s.train), nudge: ['out'], plastic: true }],
+  };
+}
+
 /** 784-H-10 NLA net of Fig. 4 (hard sigmoid, biases, N(0, 0.01^2) clipped at 0.03). */
 function mnistNetwork(scheme: Scheme) {
   return (s: TrainSettings): NetworkIR => {
@@ -91,12 +103,7 @@ function mnistNetwork(scheme: Scheme) {
       // relax: Newton steps when the net is (re)settled at a sample switch; 4 reach the
       // equilibrium of the hard-sigmoid net as well as 20 at a seventh of the cost
       dynamics: { scheme, dt: s.dt, tau_in: 0.01, beta: 0.1, solver: 'layered', relax: 4 },
-      stimulus: {
-        presentation: s.presentation,
-        inputs: { in: { kind: 'mnist', split: 'train', offset: 0, count: s.train } },
-        targets: { out: { kind: 'mnist', split: 'train', offset: 0, count: s.train, on: 1, off: 0 } },
-      },
-      phases: [{ name: 'train', duration: s.presentation * Math.max(1, s.train), nudge: ['out'], plastic: true }],
+      ...mnistProtocol(s),
       probes: [],
     };
     return parseNetwork(JSON.stringify(raw), `experiment '${scheme === 'no_lookahead' ? 'mnist-no-lookahead' : 'mnist'}' (tools/train/experiments.ts).json`);
@@ -155,12 +162,7 @@ function microcircuitNetwork(s: TrainSettings): NetworkIR {
     ],
     // solver auto: the microcircuit block elimination (emulator/ideal/solvers.ts MicrocircuitSolver)
     dynamics: { scheme: 'explicit', dt: s.dt, tau_in: 0.01, beta: 0.1, beta_i: 0.1 / 1.1, solver: 'auto', relax: 4 },
-    stimulus: {
-      presentation: s.presentation,
-      inputs: { in: { kind: 'mnist', split: 'train', offset: 0, count: s.train } },
-      targets: { out: { kind: 'mnist', split: 'train', offset: 0, count: s.train, on: 1, off: 0 } },
-    },
-    phases: [{ name: 'train', duration: s.presentation * Math.max(1, s.train), nudge: ['out'], plastic: true }],
+    ...mnistProtocol(s),
     probes: [],
   };
   return parseNetwork(JSON.stringify(raw), `experiment 'mnist-microcircuit' (tools/train/experiments.ts).json`);
