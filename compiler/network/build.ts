@@ -95,6 +95,7 @@ export interface RawNetwork {
     relax?: number;
     implicit_relaxation?: number;
     implicit_sweep?: 'jacobi' | 'forward';
+    implicit_iterations?: number;
   };
   stimulus?: {
     presentation?: RawDuration;
@@ -126,6 +127,7 @@ export const DEFAULTS = {
   relax: 20,
   implicitRelaxation: 1,
   implicitSweep: 'jacobi' as const,
+  implicitIterations: 1,
   presentation: 0.1,
   phaseName: 'run',
   phaseDuration: 0.1,
@@ -209,6 +211,7 @@ export function buildNetwork(raw: RawNetwork, file: string, sourceHash: string):
     relax: d.relax ?? DEFAULTS.relax,
     implicitRelaxation: d.implicit_relaxation ?? DEFAULTS.implicitRelaxation,
     implicitSweep: d.implicit_sweep ?? DEFAULTS.implicitSweep,
+    implicitIterations: d.implicit_iterations ?? DEFAULTS.implicitIterations,
   };
 
   const s = raw.stimulus ?? {};

@@ -97,6 +97,8 @@ export interface Dynamics {
    * W rp of each from the udot its presynaptic populations got in this step (feedforward nets)
    */
   implicitSweep: 'jacobi' | 'forward';
+  /** fixed-point iterations of the implicit scheme per step (1: the spec's form) */
+  implicitIterations: number;
 }
 
 export type SignalSpec =

@@ -227,6 +227,8 @@ function checkCyclesAndSolver(ir: NetworkIR, add: Add): void {
     if (found) add(['dynamics', 'implicit_sweep'], `implicit_sweep 'forward' needs a feedforward network, but the forward projections form the cycle ${cycle}`, `use implicit_sweep: jacobi, or ${breakIt}`);
     if (interneurons.length) add(['dynamics', 'implicit_sweep'], `implicit_sweep 'forward' is not defined for networks with interneuron populations (${list(interneurons)})`, 'use implicit_sweep: jacobi');
   }
+  if (ir.dynamics.implicitIterations > 1 && interneurons.length)
+    add(['dynamics', 'implicit_iterations'], `implicit_iterations ${ir.dynamics.implicitIterations} is not defined for networks with interneuron populations (${list(interneurons)})`, 'use implicit_iterations: 1');
 }
 
 function checkTimeSteps(ir: NetworkIR, raw: RawNetwork, add: Add): void {

@@ -204,55 +204,59 @@ export function lower(net: NetworkIR, opts: LowerOptions = {}): Program {
       b.emit({ op: 'sub', dst: v.em, a: v.t1, b: v.wrb });
     }
     for (const { pop, v } of net_.values()) if (!d2Zero(pop)) b.sumProducts(v.fem, fbInto(pop, 'em'), null, zero(pop.size));
-    for (const { v } of net_.values()) {
-      b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.udot });
-      b.emit({ op: 'axpy', dst: v.rp, a: v.rbar, k: 1, b: v.t1 });
-      b.emit({ op: 'axpy', dst: v.ut, a: v.u, k: 1, b: v.udot });
-    }
-    for (const { pop, v } of net_.values()) {
-      b.sumProducts(v.wrp, netTerms(pop, 'rp'), null, zero(pop.size));
-      b.emit({ op: 'sub', dst: v.t1, a: v.ut, b: v.rinP });
-      b.emit({ op: 'sub', dst: v.m, a: v.t1, b: v.wrp });
-    }
-    for (const { pop, v } of net_.values()) b.sumProducts(v.fm, fbInto(pop, 'm'), null, zero(pop.size));
-    // implicit_sweep 'forward' (feedforward nets): populations in forward order, each one's
-    // prospective drive from the udot its presynaptic populations got in this tick (rp and wrp are
-    // recomputed in place: their values of the Jacobi pass above have been used by m)
-    const sweep = net.dynamics.implicitSweep === 'forward';
-    for (const { pop, v } of sweep ? forwardOrder() : net_.values()) {
-      const tau = pop.neuron.tau;
-      if (sweep && netInto(pop).length) {
-        for (const x of netInto(pop)) {
-          const q = net_.get(x.pr.from)!.v;
-          b.emit({ op: 'mul', dst: q.t1, a: q.d1, b: q.udot });
-          b.emit({ op: 'axpy', dst: q.rp, a: q.rbar, k: 1, b: q.t1 });
-        }
+    // implicit_iterations: the fixed-point iteration (prospective terms, mismatches, errors, udot)
+    // repeated within the tick; the rates, em and its feedback above are those of this tick's u
+    for (let it = 0; it < net.dynamics.implicitIterations; it++) {
+      for (const { v } of net_.values()) {
+        b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.udot });
+        b.emit({ op: 'axpy', dst: v.rp, a: v.rbar, k: 1, b: v.t1 });
+        b.emit({ op: 'axpy', dst: v.ut, a: v.u, k: 1, b: v.udot });
+      }
+      for (const { pop, v } of net_.values()) {
         b.sumProducts(v.wrp, netTerms(pop, 'rp'), null, zero(pop.size));
+        b.emit({ op: 'sub', dst: v.t1, a: v.ut, b: v.rinP });
+        b.emit({ op: 'sub', dst: v.m, a: v.t1, b: v.wrp });
       }
-      // e = d1 fm + tau d2 udot fem + beta P ((u* + tau du*/dt) - ut)
-      if (d2Zero(pop)) b.emit({ op: 'mul', dst: v.e, a: v.d1, b: v.fm });
-      else {
-        b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.fm });
-        b.emit({ op: 'mul', dst: v.t2, a: v.d2, b: v.udot });
-        b.emit({ op: 'mul', dst: v.t2, a: v.t2, b: v.fem });
-        b.emit({ op: 'axpy', dst: v.e, a: v.t1, k: 1, b: v.t2 });
-      }
-      if (pop.kind === 'output') {
-        b.emit({ op: 'sub', dst: v.t3, a: v.target, b: v.targetPrev });
-        b.emit({ op: 'axpy', dst: v.t3, a: v.target, k: tau / dt, b: v.t3 });
-        b.emit({ op: 'sub', dst: v.t3, a: v.t3, b: v.ut });
-        b.emit({ op: 'mul', dst: v.t3, a: v.nudge, b: v.t3 });
-        b.emit({ op: 'axpy', dst: v.e, a: v.e, k: beta, b: v.t3 });
-      }
-      // tau udot = -u + rinP + wrp + e
-      b.emit({ op: 'add', dst: v.drive, a: v.rinP, b: v.wrp });
-      b.emit({ op: 'add', dst: v.drive, a: v.drive, b: v.e });
-      b.emit({ op: 'sub', dst: v.t1, a: v.drive, b: v.u });
-      if (relaxation === 1) b.emit({ op: 'copy', dst: v.udot, a: v.t1 });
-      else {
-        // under-relaxed: udot += w (new - udot)
-        b.emit({ op: 'sub', dst: v.t2, a: v.t1, b: v.udot });
-        b.emit({ op: 'axpy', dst: v.udot, a: v.udot, k: relaxation, b: v.t2 });
+      for (const { pop, v } of net_.values()) b.sumProducts(v.fm, fbInto(pop, 'm'), null, zero(pop.size));
+      // implicit_sweep 'forward' (feedforward nets): populations in forward order, each one's
+      // prospective drive from the udot its presynaptic populations got in this iteration (rp and
+      // wrp are recomputed in place: their values of the Jacobi pass above have been used by m)
+      const sweep = net.dynamics.implicitSweep === 'forward';
+      for (const { pop, v } of sweep ? forwardOrder() : net_.values()) {
+        const tau = pop.neuron.tau;
+        if (sweep && netInto(pop).length) {
+          for (const x of netInto(pop)) {
+            const q = net_.get(x.pr.from)!.v;
+            b.emit({ op: 'mul', dst: q.t1, a: q.d1, b: q.udot });
+            b.emit({ op: 'axpy', dst: q.rp, a: q.rbar, k: 1, b: q.t1 });
+          }
+          b.sumProducts(v.wrp, netTerms(pop, 'rp'), null, zero(pop.size));
+        }
+        // e = d1 fm + tau d2 udot fem + beta P ((u* + tau du*/dt) - ut)
+        if (d2Zero(pop)) b.emit({ op: 'mul', dst: v.e, a: v.d1, b: v.fm });
+        else {
+          b.emit({ op: 'mul', dst: v.t1, a: v.d1, b: v.fm });
+          b.emit({ op: 'mul', dst: v.t2, a: v.d2, b: v.udot });
+          b.emit({ op: 'mul', dst: v.t2, a: v.t2, b: v.fem });
+          b.emit({ op: 'axpy', dst: v.e, a: v.t1, k: 1, b: v.t2 });
+        }
+        if (pop.kind === 'output') {
+          b.emit({ op: 'sub', dst: v.t3, a: v.target, b: v.targetPrev });
+          b.emit({ op: 'axpy', dst: v.t3, a: v.target, k: tau / dt, b: v.t3 });
+          b.emit({ op: 'sub', dst: v.t3, a: v.t3, b: v.ut });
+          b.emit({ op: 'mul', dst: v.t3, a: v.nudge, b: v.t3 });
+          b.emit({ op: 'axpy', dst: v.e, a: v.e, k: beta, b: v.t3 });
+        }
+        // tau udot = -u + rinP + wrp + e
+        b.emit({ op: 'add', dst: v.drive, a: v.rinP, b: v.wrp });
+        b.emit({ op: 'add', dst: v.drive, a: v.drive, b: v.e });
+        b.emit({ op: 'sub', dst: v.t1, a: v.drive, b: v.u });
+        if (relaxation === 1) b.emit({ op: 'copy', dst: v.udot, a: v.t1 });
+        else {
+          // under-relaxed: udot += w (new - udot)
+          b.emit({ op: 'sub', dst: v.t2, a: v.t1, b: v.udot });
+          b.emit({ op: 'axpy', dst: v.udot, a: v.udot, k: relaxation, b: v.t2 });
+        }
       }
     }
   }

@@ -259,7 +259,7 @@ function implicit(st: NetState, solver: Solver): SchemeStep {
       st.inputDerivative();
       drive(st);
       if (micro) implicitMicrocircuitIteration(st, solver as DenseSolver);
-      else implicitIteration(st);
+      else for (let it = 0; it < st.net.dynamics.implicitIterations; it++) implicitIteration(st);
       learnNla(st);
       advance(st);
     },

@@ -64,6 +64,9 @@ describe('lower: the f64 program equals the ideal implicit scheme', () => {
     expect(await maxDeviation(forward, 1000)).toBeLessThan(1e-9);
     const chain = loadNetwork(examplePath('chain.yaml'));
     expect(await maxDeviation({ ...chain, dynamics: { ...chain.dynamics, implicitSweep: 'forward' as const } }, 1000)).toBeLessThan(1e-9);
+    // implicit_iterations: the iteration repeated within the step, with and without the sweep
+    expect(await maxDeviation({ ...forward, dynamics: { ...forward.dynamics, implicitIterations: 2 } }, 300)).toBeLessThan(1e-9);
+    expect(await maxDeviation({ ...chain, dynamics: { ...chain.dynamics, implicitIterations: 3 } }, 1000)).toBeLessThan(1e-9);
     // the forward program against the ideal Jacobi order: a real difference
     const ideal = await createIdealModel(mnist, { scheme: 'implicit', kernels: 'js' });
     const lowered = new ProgramInterpreter(compileProgram(forward, { scheme: 'implicit' }));

@@ -2,13 +2,15 @@
 // eigenvalue near 2 (two layers: the largest singular value s of W2 rho' above about 0.67), which
 // MNIST training reaches (s about 0.7 after one epoch); the forward sweep contracts by
 // s sqrt(beta) per step and tracks the explicit scheme. A net with s = 1.7 shows both.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseNetwork, type NetworkIR } from '../../compiler/network/index.js';
 import { createIdealModel } from '../../emulator/ideal/index.js';
 import { stimulusDriver } from '../helpers/drive.js';
+import { examplePath } from '../../tools/bench/paths.js';
 
 const W2 = JSON.stringify(Array.from({ length: 2 }, () => Array.from({ length: 6 }, () => 0.5)));
-const NET = (sweep: string) => `name: sweep
+const NET = (sweep: string, iterations = 1) => `name: sweep
 seed: 3
 neuron: {tau: 10ms, activation: linear}
 populations:
@@ -18,7 +20,7 @@ populations:
 projections:
   - {from: in, to: h, init: {dist: normal, std: 0.5}}
   - {from: h, to: out, init: {dist: values, values: ${W2}}}
-dynamics: {scheme: implicit, dt: 0.5ms, beta: 0.1, implicit_sweep: ${sweep}}
+dynamics: {scheme: implicit, dt: 0.5ms, beta: 0.1, implicit_sweep: ${sweep}, implicit_iterations: ${iterations}}
 stimulus:
   presentation: 20ms
   inputs: {in: {kind: random_steps, low: 0, high: 1}}
@@ -57,8 +59,19 @@ describe('implicit_sweep', () => {
     expect(forward.peak).toBeLessThan(10);
     expect(forward.dev).toBeLessThan(0.03); // 0.014: the implicit lag, at 5% of the range
   });
+  it('implicit_iterations: a second iteration per step brings the forward sweep closer to the explicit scheme', async () => {
+    const one = await run(parseNetwork(NET('forward'), 'one.yaml'));
+    const two = await run(parseNetwork(NET('forward', 2), 'two.yaml'));
+    console.log(`implicit_iterations: deviation from the explicit scheme ${one.dev} (1), ${two.dev} (2)`);
+    expect(two.dev).toBeLessThan(one.dev / 2);
+  });
   it("'forward' needs a feedforward network without interneurons", () => {
     const recurrent = NET('forward').replace('  - {from: h, to: out,', '  - {from: out, to: h, init: {dist: normal, std: 0.1}}\n  - {from: h, to: out,');
     expect(() => parseNetwork(recurrent, 'recurrent.yaml')).toThrow(/implicit_sweep 'forward' needs a feedforward network/);
+  });
+  it('implicit_iterations above 1 is refused for networks with interneurons, naming the field', () => {
+    const micro = readFileSync(examplePath('microcircuit.yaml'), 'utf8').replace('dynamics: {scheme: explicit,', 'dynamics: {implicit_iterations: 2, scheme: explicit,');
+    expect(() => parseNetwork(micro, 'micro.yaml')).toThrow(/dynamics\.implicit_iterations.*interneuron populations/s);
+    expect(() => parseNetwork(NET('forward', 0), 'zero.yaml')).toThrow(/implicit_iterations/);
   });
 });

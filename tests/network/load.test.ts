@@ -54,6 +54,7 @@ describe('good network files', () => {
         relax: 20,
         implicitRelaxation: 1,
         implicitSweep: 'jacobi',
+        implicitIterations: 1,
       },
       stimulus: {
         inputs: { in: { kind: 'random_steps', period: 0.1, low: 0, high: 1, seed: 1 } },
@@ -91,6 +92,7 @@ describe('good network files', () => {
       relax: 20,
       implicitRelaxation: 1,
       implicitSweep: 'jacobi',
+      implicitIterations: 1,
     });
     const [input, h1, out] = ir.populations;
     expect(input!.neuron).toEqual(DEFAULT_NEURON);
