@@ -4,8 +4,10 @@
 // goes wrong becomes the row's reason, so one bad configuration never stops the sweep.
 //
 // The ideal model's output does not depend on the hw-spec, only on the network and its dt, so a
-// worker runs it once per dt and replays the recorded output voltages for the other rows
-// (IdealReplay): the same numbers, without 12 identical float runs in a 12-row sweep.
+// sweep runs it once per dt, as a task of its own (measureIdeal), while the workers run the chips
+// alone (measureChip); each chip's recorded outputs are compared with the ideal trace when both
+// are there (completeRow): the numbers of the whole row (measureRow), to the bit, without 12
+// identical float runs in a 12-row sweep, and the float run beside the chips, not before them.
 import { isUserError } from '../../compiler/common/errors.js';
 import { parseHwSpec, serialiseHwSpec } from '../../compiler/hwspec/index.js';
 import { parseNetwork } from '../../compiler/network/load.js';
@@ -19,7 +21,8 @@ import { timeAndEnergy } from '../report/energy.js';
 import { runLockstep, type ProbeSpec } from '../report/lockstep.js';
 import { applySpecAxes, configKey, type Config } from './axes.js';
 import type { Backend } from '../../emulator/backend.js';
-import type { Signal } from '../../compiler/network/index.js';
+import type { NetworkIR, Signal } from '../../compiler/network/index.js';
+import { PairAccumulator, type PairStats } from '../report/stats.js';
 
 /** what every row of a sweep shares (sent once to each worker) */
 export interface SweepContext {
@@ -55,53 +58,34 @@ export interface SweepRow {
   seconds: number;
 }
 
-/** the ideal explicit model's output voltages of one run: per tick, the outputs' u concatenated */
-interface IdealOutputs {
+/** output voltages of one run: per tick, the output populations' u concatenated */
+export interface OutputTrace {
   populations: { name: string; size: number; offset: number }[];
   width: number;
   values: Float64Array;
 }
 
-/** recorded outputs per (dt, steps) of this worker's network; at most this many values are kept */
-const idealCache = new Map<string, IdealOutputs>();
-const IDEAL_CACHE_VALUES = 1 << 24;
-
-/**
- * Runs in the lock step in place of the ideal model: after the k-th step() its probe of an
- * output's u is what the ideal model gave after its k-th step. Only output voltages are recorded,
- * which is all a sweep row compares.
- */
-class IdealReplay implements Backend {
-  readonly name = 'ideal (replayed)';
-  private k = 0;
-  constructor(private readonly outputs: IdealOutputs) {}
-  setInput(): void {}
-  setTarget(): void {}
-  setPlastic(): void {}
-  start(): void {
-    this.k = 0;
-  }
-  step(): void {
-    this.k++;
-  }
-  probe(population: string, signal: Signal, out: Float64Array): void {
-    const p = this.outputs.populations.find((q) => q.name === population);
-    if (!p || signal !== 'u' || this.k === 0) throw new Error(`IdealReplay: ${population}.${signal} after step ${this.k} was not recorded`);
-    const at = (this.k - 1) * this.outputs.width + p.offset;
-    out.set(this.outputs.values.subarray(at, at + p.size));
-  }
-  counters(): Record<string, number> {
-    return {};
-  }
+/** a row whose chip part is done: its numbers but the errors, and the chip's output trace */
+export interface ChipPart {
+  row: SweepRow;
+  /** the ideal trace it is compared with (idealKey) */
+  idealKey: string;
+  outputs: OutputTrace;
 }
 
-/** wraps the ideal model and records its output voltages, step by step, as runLockstep probes them */
-class IdealRecorder implements Backend {
+/** the ideal run a configuration is compared with: it depends on the network's dt and the length only */
+export const idealKey = (dt: number, steps: number): string => `${dt} ${steps}`;
+
+/** a row's traces are kept (and its ideal run shared) up to this many values; longer rows run both in lock step */
+export const TRACE_VALUES = 1 << 24;
+
+/** wraps a backend and records its output voltages, step by step, as runLockstep probes them */
+class OutputRecorder implements Backend {
   readonly name: string;
   private k = 0;
   constructor(
     private readonly inner: Backend,
-    readonly outputs: IdealOutputs,
+    readonly outputs: OutputTrace,
   ) {
     this.name = inner.name;
   }
@@ -131,13 +115,78 @@ class IdealRecorder implements Backend {
   }
 }
 
-export async function measureRow(ctx: SweepContext, config: Config): Promise<SweepRow> {
-  const started = performance.now();
-  const key = configKey(config);
-  const failed = (reason: string, steps: number | null = null): SweepRow => ({
+function emptyTrace(net: NetworkIR, steps: number): OutputTrace {
+  let offset = 0;
+  const populations = net.populations.filter((p) => p.kind === 'output').map((p) => ({ name: p.name, size: p.size, offset: (offset += p.size) - p.size }));
+  return { populations, width: offset, values: new Float64Array(offset * steps) };
+}
+
+/** the network of a configuration (its dt) and the run length */
+function networkOf(ctx: SweepContext, config: Config): { net: NetworkIR; steps: number } {
+  const net = parseNetwork(ctx.network.text, ctx.network.file, config.dt !== undefined ? { dt: config.dt } : {});
+  return { net, steps: planSteps(net, { steps: ctx.steps, duration: ctx.duration }).steps };
+}
+
+/** the key of the ideal run a configuration needs, when its traces are small enough to split the row; else null */
+export function splitKey(ctx: SweepContext, config: Config): string | null {
+  try {
+    const { net, steps } = networkOf(ctx, config);
+    return emptyTrace(net, 0).width * steps <= TRACE_VALUES ? idealKey(net.dynamics.dt, steps) : null;
+  } catch {
+    return null; // the row fails on its own, with the reason
+  }
+}
+
+/** the ideal model is not started (no relaxation at t = 0): it runs from rest, as the chip starts */
+const fromRest = (): void => {};
+
+const driverOf = (net: NetworkIR, steps: number) => new StimulusDriver(net, { presentation: net.stimulus.presentation, dataset: mnistSplit, where: net.file }, steps);
+const probesOf = (net: NetworkIR): ProbeSpec[] => net.populations.filter((p) => p.kind === 'output').map((p) => ({ population: p.name, signal: 'u', size: p.size }));
+
+/** runs the ideal explicit model from rest alone (a configuration with this dt) and records its output voltages */
+export async function measureIdeal(ctx: SweepContext, config: Config): Promise<OutputTrace> {
+  const { net, steps } = networkOf(ctx, config);
+  const recorder = new OutputRecorder(await createIdealModel(net, { scheme: 'explicit' }), emptyTrace(net, steps));
+  const outputs = net.populations.filter((p) => p.kind === 'output').map((p) => p.name);
+  runLockstep({ driver: driverOf(net, steps), dt: net.dynamics.dt, steps, every: steps, levels: [{ key: 'explicit', backend: recorder, begin: fromRest }], probes: probesOf(net), pairs: [], variants: [], attributionRef: 'explicit', outputs });
+  return recorder.outputs;
+}
+
+/**
+ * The errors of a chip trace against the ideal one: the same additions in the same order as
+ * runLockstep's (tick by tick, output population by population), so the same numbers to the bit.
+ */
+export function compareTraces(ideal: OutputTrace, chip: OutputTrace): PairStats {
+  const acc = new PairAccumulator();
+  const ticks = chip.values.length / chip.width;
+  if (ideal.width !== chip.width || ideal.values.length !== chip.values.length) throw new Error(`compareTraces: the traces differ in shape (${ideal.width} x ${ideal.values.length / ideal.width} vs ${chip.width} x ${ticks})`);
+  for (let k = 0; k < ticks; k++)
+    for (const p of chip.populations) {
+      const at = k * chip.width + p.offset;
+      acc.add(ideal.values.subarray(at, at + p.size), chip.values.subarray(at, at + p.size));
+    }
+  return acc.result();
+}
+
+/** the row of a chip part, given its ideal trace (or the reason the ideal run failed) */
+export function completeRow(part: ChipPart, ideal: OutputTrace | { reason: string }): SweepRow {
+  if ('reason' in ideal) return { ...part.row, ok: false, reason: ideal.reason, energy_pj_per_tick: null, energy_pj_per_sample: null, wall_s_per_tick: null, cores: null };
+  const error = compareTraces(ideal, part.outputs);
+  return { ...part.row, rms: error.rms, rms_over_range: error.rmsOverRange, max_error: error.max };
+}
+
+/** a failure of a row's run as a row's reason: user errors as they are, anything else as a bug */
+export function reasonOf(e: unknown): string {
+  const message = ((e as Error)?.message ?? String(e)).replace(/\s*\n\s*/g, '; '); // one line: a table cell
+  return isUserError(e) ? message : `internal error (a bug in nla, please report it): ${message}`;
+}
+
+/** a row without numbers (failed, or before its run) */
+function emptyRow(key: string, config: Config, started: number, steps: number | null, reason: string | null): SweepRow {
+  return {
     key,
     config,
-    ok: false,
+    ok: reason === null,
     reason,
     steps,
     rms: null,
@@ -148,70 +197,57 @@ export async function measureRow(ctx: SweepContext, config: Config): Promise<Swe
     wall_s_per_tick: null,
     cores: null,
     seconds: (performance.now() - started) / 1000,
-  });
+  };
+}
+
+/**
+ * Compiles a configuration and runs the chip, in lock step with the ideal model (`ideal`: the
+ * whole row) or alone, recording its output voltages (`ideal` null: a chip part, to be compared
+ * with the shared ideal trace by completeRow).
+ */
+async function measure(ctx: SweepContext, config: Config, alone: boolean): Promise<SweepRow | ChipPart> {
+  const started = performance.now();
+  const key = configKey(config);
   let steps: number | null = null;
   try {
-    const net = parseNetwork(ctx.network.text, ctx.network.file, config.dt !== undefined ? { dt: config.dt } : {});
+    const { net, steps: n } = networkOf(ctx, config);
+    steps = n;
     // serialised and parsed: the edited spec passes the checks of a spec file
     const base = parseHwSpec(ctx.spec, 'hw-spec.json');
     const name = `${base.name}+${key.replace(/[=,]/g, '-')}`; // hw-spec names take letters, digits and _ . + -
     const spec = parseHwSpec(serialiseHwSpec({ ...applySpecAxes(base, config), name }), `${name}.json`);
-    steps = planSteps(net, { steps: ctx.steps, duration: ctx.duration }).steps;
     const { image } = compileNetwork(net, spec, { calibrationTicks: ctx.calibrationTicks });
 
-    const outputs = net.populations.filter((p) => p.kind === 'output');
-    const probes: ProbeSpec[] = outputs.map((p) => ({ population: p.name, signal: 'u', size: p.size }));
+    const outputs = net.populations.filter((p) => p.kind === 'output').map((p) => p.name);
     const chip = chipBackend(ctx.backend)(image, { seed: ctx.seed });
-    const idealKey = `${net.dynamics.dt} ${steps}`;
-    let ideal: Backend;
-    let begin: () => void = () => {}; // from rest, as the chip starts
-    const cached = idealCache.get(idealKey);
-    if (cached) {
-      ideal = new IdealReplay(cached);
-      begin = () => ideal.start();
-    } else {
-      const model = await createIdealModel(net, { scheme: 'explicit' });
-      let offset = 0;
-      const populations = outputs.map((p) => ({ name: p.name, size: p.size, offset: (offset += p.size) - p.size }));
-      const record = offset * steps <= IDEAL_CACHE_VALUES;
-      ideal = record ? new IdealRecorder(model, { populations, width: offset, values: new Float64Array(offset * steps) }) : model;
-    }
-    const driver = new StimulusDriver(net, { presentation: net.stimulus.presentation, dataset: mnistSplit, where: net.file }, steps);
-    const run = runLockstep({
-      driver,
-      dt: net.dynamics.dt,
-      steps,
-      every: steps, // no series are needed, only the accumulated errors
-      levels: [
-        { key: 'explicit', backend: ideal, begin },
-        { key: 'chip', backend: chip },
-      ],
-      probes,
-      pairs: [],
-      variants: [],
-      attributionRef: 'explicit',
-      outputs: outputs.map((p) => p.name),
-    });
-    const error = run.outputError.get('chip')!;
-    if (ideal instanceof IdealRecorder) idealCache.set(idealKey, ideal.outputs);
-    const estimate = timeAndEnergy(image, spec, { presentation: net.stimulus.presentation, ticks: steps, plasticTicks: run.plasticTicks, counters: chip.counters() }).modes[0]!;
-    return {
-      key,
-      config,
-      ok: true,
-      reason: null,
-      steps,
-      rms: error.rms,
-      rms_over_range: error.rmsOverRange,
-      max_error: error.max,
+    const recorder = alone ? new OutputRecorder(chip, emptyTrace(net, n)) : null;
+    const levels = recorder ? [{ key: 'chip', backend: recorder }] : [{ key: 'explicit', backend: await createIdealModel(net, { scheme: 'explicit' }), begin: fromRest }, { key: 'chip', backend: chip }];
+    // from rest, both; no series are needed, only the accumulated errors
+    const run = runLockstep({ driver: driverOf(net, n), dt: net.dynamics.dt, steps: n, every: n, levels, probes: probesOf(net), pairs: [], variants: [], attributionRef: levels[0]!.key, outputs });
+    const estimate = timeAndEnergy(image, spec, { presentation: net.stimulus.presentation, ticks: n, plasticTicks: run.plasticTicks, counters: chip.counters() }).modes[0]!;
+    const row: SweepRow = {
+      ...emptyRow(key, config, started, n, null),
       energy_pj_per_tick: estimate.energy_pj_per_tick.total,
       energy_pj_per_sample: estimate.energy_pj_per_sample,
       wall_s_per_tick: estimate.wall_s_per_tick,
       cores: image.cores.length,
-      seconds: (performance.now() - started) / 1000,
     };
+    if (recorder) return { row, idealKey: idealKey(net.dynamics.dt, n), outputs: recorder.outputs };
+    const error = run.outputError.get('chip')!;
+    return { ...row, rms: error.rms, rms_over_range: error.rmsOverRange, max_error: error.max };
   } catch (e) {
-    const message = ((e as Error)?.message ?? String(e)).replace(/\s*\n\s*/g, '; '); // one line: a table cell
-    return failed(isUserError(e) ? message : `internal error (a bug in nla, please report it): ${message}`, steps);
+    return emptyRow(key, config, started, steps, reasonOf(e));
   }
 }
+
+/** one configuration, whole: the chip beside its own run of the ideal model */
+export async function measureRow(ctx: SweepContext, config: Config): Promise<SweepRow> {
+  return (await measure(ctx, config, false)) as SweepRow;
+}
+
+/** the chip part of a configuration (or its failed row): completeRow compares it with the ideal trace */
+export async function measureChip(ctx: SweepContext, config: Config): Promise<SweepRow | ChipPart> {
+  return measure(ctx, config, true);
+}
+
+export const isChipPart = (r: SweepRow | ChipPart): r is ChipPart => 'outputs' in r;

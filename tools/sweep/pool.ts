@@ -1,6 +1,8 @@
-// Runs the configurations of a sweep on worker threads (node:worker_threads), one configuration at
-// a time per worker, handing each finished row to the caller as it arrives. stop() terminates the
-// workers at once (Ctrl-C); the rows already handed over stay with the caller.
+// Runs the configurations of a sweep on worker threads (node:worker_threads), one task at a time per
+// worker, handing each finished row to the caller as it arrives. The tasks: the ideal model's run
+// of each dt first (one per dt, shared by its rows), then the chips, longest first; a chip that is
+// done before its ideal trace waits here, in the main thread, not in a worker. stop() terminates
+// the workers at once (Ctrl-C); the rows already handed over stay with the caller.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../../compiler/common/errors.js';
 import { packageRoot } from '../../compiler/common/package-root.js';
 import type { Config } from './axes.js';
-import type { SweepContext, SweepRow } from './measure.js';
+import { completeRow, isChipPart, splitKey, type ChipPart, type OutputTrace, type SweepContext, type SweepRow } from './measure.js';
 
 /** the worker script: beside this module in the build; from the TypeScript sources (vitest), the build's */
 function workerScript(): URL {
@@ -24,10 +26,28 @@ export interface PoolRun {
   stop: () => Promise<void>;
 }
 
+/** what a worker is asked to do */
+export type Task = { kind: 'ideal'; key: string; config: Config } | { kind: 'row'; config: Config; split: boolean };
+/** what it answers */
+export type TaskResult = { kind: 'ideal'; key: string; trace: OutputTrace | { reason: string } } | { kind: 'row'; result: SweepRow | ChipPart };
+
+/** the ideal runs first (one per key, with the dt of the first configuration that needs it), then the rows */
+export function planTasks(ctx: SweepContext, configs: Config[]): Task[] {
+  const ideals = new Map<string, Task>();
+  const rows: Task[] = configs.map((config) => {
+    const key = splitKey(ctx, config);
+    if (key !== null && !ideals.has(key)) ideals.set(key, { kind: 'ideal', key, config });
+    return { kind: 'row', config, split: key !== null };
+  });
+  return [...ideals.values(), ...rows];
+}
+
 export function runPool(ctx: SweepContext, configs: Config[], workers: number, onRow: (row: SweepRow) => void): PoolRun {
   const script = workerScript();
-  const queue = [...configs];
+  const queue = planTasks(ctx, configs);
   const pool: Worker[] = [];
+  const traces = new Map<string, OutputTrace | { reason: string }>();
+  const waiting = new Map<string, ChipPart[]>();
   let stopped = false;
   let finish: (r: { stopped: boolean }) => void;
   let fail: (e: unknown) => void;
@@ -38,22 +58,35 @@ export function runPool(ctx: SweepContext, configs: Config[], workers: number, o
     await Promise.all(pool.map((w) => w.terminate()));
   };
   const next = (w: Worker) => {
-    const config = queue.shift();
-    if (config === undefined) {
+    const task = queue.shift();
+    if (task === undefined) {
       void w.terminate();
+      // every chip part waits for an ideal run that was queued before it: none is left waiting here
       if (busy === 0) finish({ stopped: false });
       return;
     }
     busy++;
-    w.postMessage(config);
+    w.postMessage(task);
   };
-  for (let i = 0; i < Math.min(workers, configs.length); i++) {
+  const received = (r: TaskResult) => {
+    if (r.kind === 'ideal') {
+      traces.set(r.key, r.trace);
+      for (const part of waiting.get(r.key) ?? []) onRow(completeRow(part, r.trace));
+      waiting.delete(r.key);
+    } else if (!isChipPart(r.result)) onRow(r.result);
+    else {
+      const trace = traces.get(r.result.idealKey);
+      if (trace) onRow(completeRow(r.result, trace));
+      else waiting.set(r.result.idealKey, [...(waiting.get(r.result.idealKey) ?? []), r.result]);
+    }
+  };
+  for (let i = 0; i < Math.min(workers, queue.length); i++) {
     const w = new Worker(script, { workerData: ctx });
     pool.push(w);
-    w.on('message', (row: SweepRow) => {
+    w.on('message', (r: TaskResult) => {
       busy--;
       if (stopped) return;
-      onRow(row);
+      received(r);
       next(w);
     });
     // a worker that dies (not a failed row: measureRow catches those) is a bug: stop everything
@@ -63,7 +96,7 @@ export function runPool(ctx: SweepContext, configs: Config[], workers: number, o
     });
     next(w);
   }
-  if (!configs.length) finish!({ stopped: false });
+  if (!queue.length && !busy) finish!({ stopped: false });
   return {
     done,
     stop: async () => {
