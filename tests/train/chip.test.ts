@@ -26,6 +26,8 @@ describe('nla train --backend chip: on-chip plasticity on the emulator', () => {
     const s = await runTraining(opts('hp', 'high-precision'));
     expect(s.finished).toBe(true);
     expect(s.config.hw).toBe('high-precision');
+    expect(s.description).toMatch(/on the emulated chip \(hw-spec high-precision\)/);
+    expect(s.machine).toMatch(/^\d+ x .*, Node v\d+/);
     expect(s.curve[0].test_metric).toBeLessThan(0.25); // the untrained chip: chance
     expect(s.final!.test_metric).toBeGreaterThan(0.35);
     expect(s.final!.test_metric - s.curve[0].test_metric).toBeGreaterThan(0.2);

@@ -3,10 +3,10 @@
 // then writes the results page from their summaries. A run that cannot run (an experiment the
 // build lacks, a preset that cannot hold the net) becomes a "not run" row with its reason.
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { isUserError, UserError } from '../../compiler/common/errors.js';
 import { writeFileAtomic } from '../io.js';
+import { machineDescription } from '../machine.js';
 import { runTraining, type TrainSummary } from '../train/driver.js';
 import { resultsPage, type RunResult } from './page.js';
 import { PLANS, type PlanName, type PlannedRun } from './plan.js';
@@ -45,11 +45,6 @@ function readSummary(dir: string): TrainSummary | null {
   } catch (e) {
     throw new UserError(`${file}: not a readable summary (${(e as Error).message}). Delete the folder ${dir} to train that run again`);
   }
-}
-
-export function machineDescription(): string {
-  const c = cpus();
-  return `${c.length} x ${c[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`;
 }
 
 export async function runResults(opts: ResultsOptions): Promise<ResultsOutcome> {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../../compiler/common/errors.js';
 import { Rng } from '../../compiler/common/rng.js';
 import { mnistSplit } from '../../emulator/stimulus/mnist.js';
+import { machineDescription } from '../machine.js';
 import { writeFileAtomic } from '../io.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { EXPERIMENTS, findExperiment, type Experiment, type TrainSettings } from './experiments.js';
@@ -71,6 +72,8 @@ export interface TrainSummary {
     this_call: { train_samples: number; train_samples_per_s: number | null };
   };
   wall_s: { train: number; eval: number; this_call: number };
+  /** what this call ran on (the speeds and wall times of a resumed run mix the calls' machines) */
+  machine: string;
   files: { checkpoint: string; summary: string; curve: string };
 }
 
@@ -230,7 +233,7 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
     const thisCall = (performance.now() - t0) / 1000;
     return {
       experiment: exp.name,
-      description: exp.description,
+      description: backend === 'chip' ? `${exp.name} on the emulated chip (hw-spec ${hw}): the network compiled for it (implicit scheme) and trained with on-chip plasticity` : exp.description,
       metric: exp.metric,
       config,
       epochs_done: p.epoch,
@@ -249,6 +252,7 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
         this_call: { train_samples: trainThisCall, train_samples_per_s: trainThisCall ? trainThisCall / trainWallThisCall : null },
       },
       wall_s: { train: p.trainWall, eval: p.evalWall, this_call: thisCall },
+      machine: machineDescription(),
       files,
     };
   };
