@@ -6,6 +6,7 @@
 // run seed changes noise-driven values only. The Wasm core must derive and draw identically.
 import { Rng } from '../../compiler/common/rng.js';
 import type { HwSpec } from '../../compiler/hwspec/types.js';
+import { portableCos } from './cos.js';
 import { ln } from './ln.js';
 
 /** Stream numbers of the per-core run generators: stream = 2 * core + purpose (purpose 1 was the read noise's). */
@@ -178,10 +179,14 @@ export function gaussian(rng: Rng): number {
   return boxMuller(u1, u2);
 }
 
-/** The Box-Muller transform of gaussian() (fixed-pattern mismatch, drawn by the host at load for both backends). */
+/**
+ * The Box-Muller transform of gaussian() (fixed-pattern mismatch, drawn by the host at load for
+ * both backends). With the portable ln and cos (IEEE operations only; on Node 20's V8 they equal
+ * Math.log and Math.cos bit for bit) the fixed pattern of a die seed is the same on every engine.
+ */
 export function boxMuller(u1: number, u2: number): number {
-  // 1 - u1 lies in (0, 1], so the logarithm is finite
-  return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  // 1 - u1 lies in (0, 1], so the logarithm is finite; 2 pi u2 lies in [0, 2 pi)
+  return Math.sqrt(-2 * ln(1 - u1)) * portableCos(2 * Math.PI * u2);
 }
 
 /** Fixed-pattern error of the ADCs of one core: gain (relative) and offset (ADC LSB) per line. */
