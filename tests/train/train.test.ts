@@ -160,7 +160,9 @@ describe('nla train: arguments', () => {
     [['train', 'mnist', '--presentation', '7ms', '--dt', '2ms'], /--presentation 7 ms is not a whole number of steps of --dt 2 ms/],
     [['train', 'mnist', '--backend', 'fpga'], /--backend: use ideal \(the f64 model\) or chip/],
     [['train', 'mnist', '--hw', 'default'], /--hw default: a hw-spec only applies to --backend chip/],
-    [['train', 'pattern', '--backend', 'chip'], /--backend chip: experiment 'pattern' does not run on the chip/],
+    [['train', 'mnist-backprop', '--backend', 'chip'], /--backend chip: experiment 'mnist-backprop' does not run on the chip \(only mnist, mnist-no-lookahead and pattern do\)/],
+    [['train', 'mnist', '--backend', 'chip', '--relaxation', '0.5'], /--relaxation 0.5: only pattern runs on the chip \(--backend chip\) take a relaxation/],
+    [['train', 'pattern', '--backend', 'chip', '--relaxation', '0'], /--relaxation: pass a number in \(0, 1\], got 0/],
     [['train', 'mnist', '--eta', '-1'], /--eta: expected a number >= 0/],
     [['train', 'mnist', '--input', 'spikes'], /--input: use instant or lowpass, not 'spikes'/],
   ])('%j is refused', async (args, message) => {

@@ -14,6 +14,7 @@ import type { TrainSettings } from '../train/experiments.js';
 interface TrainFlags {
   backend: string;
   hw?: string;
+  relaxation?: string;
   train?: string;
   test?: string;
   epochs?: string;
@@ -85,6 +86,7 @@ export function registerTrain(program: Command): void {
     .argument('<experiment>', EXPERIMENTS.map((e) => `${e.name}: ${e.description}`).join('; '))
     .option('--backend <name>', 'model to train: ideal (the f64 model) or chip (compiled for --hw, trained with on-chip plasticity on the Wasm chip emulator)', 'ideal')
     .option('--hw <preset|file>', 'hw-spec of --backend chip: a preset (default, high-precision, bss2-like) or a file (default: default)')
+    .option('--relaxation <w>', 'pattern with --backend chip: implicit_relaxation of the chip\'s implicit iteration, 0 < w <= 1 (default 0.5: the 8-bit default preset oscillates with 1; see docs/train.md)')
     .option('--train <n>', 'training samples per epoch (default: MNIST all 8000 digits of the fixed train split; pattern 600 windows)')
     .option('--test <n>', 'test samples per evaluation (default: MNIST all 2000 test digits; pattern 100 held-out windows)')
     .option('--epochs <n>', 'epochs (default 1); raising it later continues a finished run')
@@ -132,6 +134,7 @@ export function registerTrain(program: Command): void {
           settings,
           backend: flags.backend,
           hw: flags.hw,
+          relaxation: flags.relaxation !== undefined ? Number(flags.relaxation) : undefined,
           out,
           evalEvery: flags.evalEvery !== undefined ? parseCount(flags.evalEvery, '--eval-every') : 0,
           checkpointEvery: positiveCount(flags.checkpointEvery ?? '1000', '--checkpoint-every'),

@@ -39,6 +39,7 @@ function settingsText(s: TrainSummary): string {
   const parts = [`${c.train}/${c.test}`, `${Math.round(c.presentation * 1e4) / 10} ms`, `dt ${Math.round(c.dt * 1e6) / 1e3} ms`, `eta ${c.eta}`];
   if (s.experiment.startsWith('mnist')) parts.push(`hidden ${c.hidden}`, `input ${c.input}`);
   if (c.interneurons) parts.push(`${c.interneurons} interneurons`);
+  if (c.relaxation !== null && c.relaxation !== undefined) parts.push(`relaxation ${c.relaxation}`);
   return parts.join(', ');
 }
 

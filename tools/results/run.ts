@@ -61,13 +61,14 @@ export async function runResults(opts: ResultsOptions): Promise<ResultsOutcome> 
       results.push({ run, summary, reason: summary ? null : stopped ? 'stopped (Ctrl-C)' : 'no summary in ' + dir });
       continue;
     }
-    opts.onLine?.(`${run.id}: nla train ${run.experiment} --backend ${run.backend}${run.hw ? ` --hw ${run.hw}` : ''} --out ${dir}`);
+    opts.onLine?.(`${run.id}: nla train ${run.experiment} --backend ${run.backend}${run.hw ? ` --hw ${run.hw}` : ''}${run.relaxation !== undefined ? ` --relaxation ${run.relaxation}` : ''} --out ${dir}`);
     try {
       const summary = await runTraining({
         experiment: run.experiment,
         settings: run.settings,
         backend: run.backend,
         hw: run.hw,
+        relaxation: run.relaxation,
         out: dir,
         evalEvery: run.evalEvery ?? 0,
         checkpointEvery: 1000,

@@ -14,6 +14,8 @@ import { learningCurveSvg, type CurvePoint } from './plot.js';
 import { BackpropTrainer, NlaTrainer, type TrainData, type Trainer } from './trainers.js';
 import { PatternTrainer } from './pattern.js';
 import { ChipTrainer } from './chip.js';
+import { CHIP_PATTERN_RELAXATION, ChipPatternTrainer } from './chip-pattern.js';
+import { ChipTrainerBase } from './chip-session.js';
 
 function chipLine(p: CurvePoint): string {
   const c = p.chip!;
@@ -33,6 +35,8 @@ export interface TrainOptions {
   backend?: string;
   /** hw-spec preset or file of the chip backend (default 'default') */
   hw?: string;
+  /** implicit_relaxation of the chip's implicit iteration (pattern on the chip only; default CHIP_PATTERN_RELAXATION) */
+  relaxation?: number;
   out: string;
   /** also evaluate every this many training samples (0: only at the start and after each epoch) */
   evalEvery?: number;
@@ -83,6 +87,8 @@ export interface TrainConfig extends Omit<TrainSettings, 'epochs'> {
   backend: string;
   /** the hw-spec of the chip backend (null on the ideal model) */
   hw: string | null;
+  /** implicit_relaxation of the chip's implicit iteration (pattern on the chip; null elsewhere) */
+  relaxation: number | null;
   epochs: number;
 }
 
@@ -99,9 +105,9 @@ interface Progress {
   curve: CurvePoint[];
 }
 
-const IDENTITY: (keyof TrainConfig)[] = ['experiment', 'backend', 'hw', 'train', 'test', 'presentation', 'dt', 'seed', 'hidden', 'interneurons', 'eta', 'input'];
+const IDENTITY: (keyof TrainConfig)[] = ['experiment', 'backend', 'hw', 'train', 'test', 'presentation', 'dt', 'seed', 'hidden', 'interneurons', 'eta', 'input', 'relaxation'];
 /** what a checkpoint written before a config key existed means by it */
-const IDENTITY_BEFORE: Partial<Record<keyof TrainConfig, unknown>> = { hw: null, interneurons: 0 };
+const IDENTITY_BEFORE: Partial<Record<keyof TrainConfig, unknown>> = { hw: null, interneurons: 0, relaxation: null };
 
 export function resolveSettings(exp: Experiment, over: Partial<TrainSettings>): TrainSettings {
   const s: TrainSettings = { ...exp.defaults };
@@ -152,9 +158,9 @@ function shuffled(n: number, seed: number, epoch: number): Int32Array {
   return order;
 }
 
-async function makeTrainer(exp: Experiment, s: TrainSettings, kernels: 'wasm' | 'js', backend: string, hw: string | null): Promise<Trainer> {
+async function makeTrainer(exp: Experiment, s: TrainSettings, kernels: 'wasm' | 'js', backend: string, hw: string | null, relaxation: number | null): Promise<Trainer> {
   const data = (): TrainData => ({ train: mnistSplit('train'), test: mnistSplit('test') });
-  if (backend === 'chip') return ChipTrainer.create(exp, s, data(), hw!);
+  if (backend === 'chip') return exp.kind === 'pattern' ? ChipPatternTrainer.create(exp, s, hw!, relaxation!) : ChipTrainer.create(exp, s, data(), hw!);
   switch (exp.kind) {
     case 'nla':
     case 'microcircuit':
@@ -181,7 +187,13 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
   const over = { ...opts.settings };
   if (backend === 'chip' && over.input === undefined) over.input = 'lowpass';
   const s = resolveSettings(exp, over);
-  const config: TrainConfig = { experiment: exp.name, backend, hw, ...s };
+  // the relaxation of the chip's Jacobi iteration: only pattern runs on the chip have one to choose
+  // (MNIST on the chip runs the forward sweep, which needs none)
+  const relaxes = backend === 'chip' && exp.kind === 'pattern';
+  if (opts.relaxation !== undefined && !relaxes) throw new UserError(`--relaxation ${opts.relaxation}: only pattern runs on the chip (--backend chip) take a relaxation`);
+  if (opts.relaxation !== undefined && !(opts.relaxation > 0 && opts.relaxation <= 1)) throw new UserError(`--relaxation: pass a number in (0, 1], got ${opts.relaxation}`);
+  const relaxation = relaxes ? (opts.relaxation ?? CHIP_PATTERN_RELAXATION) : null;
+  const config: TrainConfig = { experiment: exp.name, backend, hw, relaxation, ...s };
   const evalEvery = opts.evalEvery ?? 0;
   const ckptEvery = opts.checkpointEvery ?? 1000;
   if (!Number.isInteger(evalEvery) || evalEvery < 0) throw new UserError(`--eval-every: pass an integer >= 0, got ${evalEvery}`);
@@ -192,7 +204,7 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
     curve: join(opts.out, 'learning-curve.svg'),
   };
 
-  const trainer = await makeTrainer(exp, s, opts.kernels ?? 'wasm', backend, hw);
+  const trainer = await makeTrainer(exp, s, opts.kernels ?? 'wasm', backend, hw, relaxation);
   let p: Progress = { epoch: 0, pos: 0, seen: 0, pendingEval: true, accLoss: 0, accCorrect: 0, accCount: 0, trainWall: 0, evalWall: 0, curve: [] };
   const saved = readCheckpoint(files.checkpoint);
   let resumed = false;
@@ -288,7 +300,7 @@ export async function runTraining(opts: TrainOptions): Promise<TrainSummary> {
     };
     const angle = trainer.alignmentAngle?.() ?? null;
     if (angle !== null) point.alignment_angle_deg = angle;
-    const chip = trainer instanceof ChipTrainer ? trainer.chipPoint() : null;
+    const chip = trainer instanceof ChipTrainerBase ? trainer.chipPoint() : null;
     if (chip) {
       point.chip = chip;
       // emulator speed: training samples per wall second since the previous point

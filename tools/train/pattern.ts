@@ -21,8 +21,7 @@ export class PatternTrainer implements Trainer {
   private started = false;
   private evalStarted = false;
   private readonly vis: number; // offset of the visible neurons among the network neurons
-  // correlation sums per free channel: n, sx, sy, sxx, syy, sxy
-  private readonly sums = new Float64Array(PATTERN_FREE * 6);
+  private readonly corr = new FreeCorrelation();
   private evalLoss = 0;
   private evalSamples = 0;
 
@@ -76,7 +75,7 @@ export class PatternTrainer implements Trainer {
   evalBegin(): void {
     this.evalModel.restore(this.model.snapshot());
     this.evalStarted = false;
-    this.sums.fill(0);
+    this.corr.reset();
     this.evalLoss = 0;
     this.evalSamples = 0;
   }
@@ -93,13 +92,7 @@ export class PatternTrainer implements Trainer {
       for (let c = 0; c < PATTERN_FREE; c++) {
         const x = st.u[this.vis + free0 + c];
         const y = st.uStar[this.vis + free0 + c];
-        const o = c * 6;
-        this.sums[o] += 1;
-        this.sums[o + 1] += x;
-        this.sums[o + 2] += y;
-        this.sums[o + 3] += x * x;
-        this.sums[o + 4] += y * y;
-        this.sums[o + 5] += x * y;
+        this.corr.add(c, x, y);
         loss += 0.5 * (x - y) ** 2;
         n++;
       }
@@ -113,15 +106,7 @@ export class PatternTrainer implements Trainer {
   }
 
   evalEnd(): { metric: number; loss: number } {
-    let sum = 0;
-    for (let c = 0; c < PATTERN_FREE; c++) {
-      const [n, sx, sy, sxx, syy, sxy] = this.sums.subarray(c * 6, c * 6 + 6);
-      const cov = sxy / n - (sx / n) * (sy / n);
-      const vx = sxx / n - (sx / n) ** 2;
-      const vy = syy / n - (sy / n) ** 2;
-      sum += vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : 0;
-    }
-    return { metric: sum / PATTERN_FREE, loss: this.evalSamples ? this.evalLoss / this.evalSamples : 0 };
+    return { metric: this.corr.mean(), loss: this.evalSamples ? this.evalLoss / this.evalSamples : 0 };
   }
 
   setEtaScale(f: number): void {
@@ -137,5 +122,42 @@ export class PatternTrainer implements Trainer {
   restore(s: Record<string, Float64Array>): void {
     this.model.restore(s);
     this.started = s.started?.[0] === 1;
+  }
+}
+
+/**
+ * The test metric of pattern completion (ideal and chip trainers): the Pearson correlation of
+ * each free neuron's voltage with its true signal over the scored steps, averaged over the
+ * PATTERN_FREE free neurons (a channel without variance counts 0).
+ */
+export class FreeCorrelation {
+  // per free channel: n, sx, sy, sxx, syy, sxy
+  private readonly sums = new Float64Array(PATTERN_FREE * 6);
+
+  reset(): void {
+    this.sums.fill(0);
+  }
+
+  /** one step of free channel c: voltage x, truth y */
+  add(c: number, x: number, y: number): void {
+    const o = c * 6;
+    this.sums[o] += 1;
+    this.sums[o + 1] += x;
+    this.sums[o + 2] += y;
+    this.sums[o + 3] += x * x;
+    this.sums[o + 4] += y * y;
+    this.sums[o + 5] += x * y;
+  }
+
+  mean(): number {
+    let sum = 0;
+    for (let c = 0; c < PATTERN_FREE; c++) {
+      const [n, sx, sy, sxx, syy, sxy] = this.sums.subarray(c * 6, c * 6 + 6);
+      const cov = sxy / n - (sx / n) * (sy / n);
+      const vx = sxx / n - (sx / n) ** 2;
+      const vy = syy / n - (sy / n) ** 2;
+      sum += vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : 0;
+    }
+    return sum / PATTERN_FREE;
   }
 }

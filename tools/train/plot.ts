@@ -15,7 +15,7 @@ export interface CurvePoint {
   /** microcircuit: angle (degrees) between WPI WIP and B W_next, the lateral and the top-down loop (spec section 4) */
   alignment_angle_deg?: number;
   /** chip backend: energy and chip time per sample from the chip's counters, range events */
-  chip?: import('./chip.js').ChipPoint;
+  chip?: import('./chip-session.js').ChipPoint;
   /** chip backend: training wall time so far, emulator samples/s since the previous point */
   train_wall_s?: number;
   emulator_train_samples_per_s?: number | null;
