@@ -1,6 +1,6 @@
 // nla sweep on worker threads: the same 12 configurations of the chain (weight_bits 4..7 x adc_bits
-// 6, 8, 10, 1 s = 20000 ticks each on the Wasm chip) with 1 worker and with 2, wall times and
-// their ratio. Issue target: 2 workers take at most 0.6x the serial time (on 2 free cores).
+// 6, 8, 10; 1 s = 20000 ticks and 4 s = 80000 ticks each on the Wasm chip) with 1 worker and with
+// 2, wall times and their ratio. Issue target: 2 workers take at most 0.6x the serial time (on 2 free cores).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { parseAxes } from '../sweep/axes.js';
 import { runSweep } from '../sweep/sweep.js';
 import { examplePath } from './paths.js';
 
-async function wall(workers: number): Promise<{ seconds: number; cpuSeconds: number; rows: number; failed: number; rowSeconds: number; reason: string | null }> {
+async function wall(workers: number, duration: number): Promise<{ seconds: number; cpuSeconds: number; rows: number; failed: number; rowSeconds: number; reason: string | null }> {
   const out = mkdtempSync(join(tmpdir(), 'nla-bench-sweep-'));
   const cpu0 = process.cpuUsage(); // the whole process, worker threads included
   try {
@@ -19,7 +19,7 @@ async function wall(workers: number): Promise<{ seconds: number; cpuSeconds: num
       hw: 'default',
       axes: parseAxes(['weight_bits=4..7', 'adc_bits=6,8,10']),
       out,
-      duration: 1,
+      duration,
       seed: 0,
       backend: 'wasm',
       workers,
@@ -34,16 +34,21 @@ async function wall(workers: number): Promise<{ seconds: number; cpuSeconds: num
 
 export async function benchSweep(): Promise<string[]> {
   const load = loadavg()[0]!.toFixed(2);
-  await wall(2); // warm the file cache and the build's modules
-  const serial = await wall(1);
-  const parallel = await wall(2);
+  await wall(2, 1); // warm the file cache and the build's modules
   const line = (label: string, w: Awaited<ReturnType<typeof wall>>) =>
     `  ${label.padEnd(10)} ${w.seconds.toFixed(2)} s wall for ${w.rows} configurations (${w.failed} not run); ${w.cpuSeconds.toFixed(2)} s CPU, ${w.rowSeconds.toFixed(2)} s wall inside the rows${w.reason ? `; not run: ${w.reason}` : ''}`;
-  return [
-    `sweep: chain on default, 12 configurations x 20000 ticks (Wasm chip); ${availableParallelism()} cores, load average ${load} before`,
-    line('1 worker', serial),
-    line('2 workers', parallel),
-    `  ratio      ${(parallel.seconds / serial.seconds).toFixed(2)} (2 workers / 1; target <= 0.6 on 2 otherwise idle cores)`,
-    `  load average ${loadavg()[0]!.toFixed(2)} after: on a busy machine the workers share the cores with others`,
-  ];
+  const lines = [`sweep: chain on default, 12 configurations (Wasm chip); ${availableParallelism()} cores, load average ${load} before`];
+  // short rows show the fixed costs of a worker (its JIT and Wasm warm-up), longer ones less so
+  for (const duration of [1, 4]) {
+    const serial = await wall(1, duration);
+    const parallel = await wall(2, duration);
+    lines.push(
+      `  ${duration} s of network time per configuration (${duration * 20000} ticks)`,
+      line('1 worker', serial),
+      line('2 workers', parallel),
+      `  ratio      ${(parallel.seconds / serial.seconds).toFixed(2)} (2 workers / 1; target <= 0.6 on 2 otherwise idle cores)`,
+    );
+  }
+  lines.push(`  load average ${loadavg()[0]!.toFixed(2)} after: on a busy machine the workers share the cores with others`);
+  return lines;
 }
