@@ -99,7 +99,7 @@ export function checks(results: RunResult[]): Check[] {
   add('pattern completion: free neurons correlate at least 0.8 with held-out truth', ['pattern'], ([a]) => a! >= 0.8, ([a]) => num(a));
   add('on-chip training on high-precision within 1 point of the ideal model (same input)', ['chip-high-precision', 'mnist-lowpass'], ([c, i]) => i! - c! <= 0.01, ([c, i]) => `${pct(c)} vs ${pct(i)} (${((i! - c!) * 100).toFixed(2)} points)`);
   for (const hw of ['default', 'bss2-like']) add(`drop on ${hw} (reported)`, [`chip-${hw}`, 'mnist-lowpass'], () => 'reported', ([c, i]) => `${pct(c)} vs ${pct(i)} ideal: ${((i! - c!) * 100).toFixed(2)} points`);
-  for (const hw of ['high-precision', 'default'])
+  for (const hw of ['high-precision', 'default', 'bss2-like'])
     add(`pattern completion on the chip, ${hw} (reported)`, [`chip-pattern-${hw}`, 'pattern'], () => 'reported', ([c, i]) => `${num(c)} vs ${num(i)} ideal`);
   return out;
 }
