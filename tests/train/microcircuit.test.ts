@@ -107,7 +107,7 @@ describe('nla train mnist-microcircuit: arguments', () => {
     [['train', 'mnist-microcircuit', '--hidden', '40', '--interneurons', '9'], /--interneurons: a microcircuit needs at least min\(hidden, outputs\) = min\(40, 10\) = 10 interneurons/],
     [['train', 'mnist', '--interneurons', '40'], /--interneurons: experiment 'mnist' has no interneurons; only mnist-microcircuit does/],
     [['train', 'mnist-microcircuit', '--interneurons', 'many'], /--interneurons: expected a non-negative integer, got 'many'/],
-    [['train', 'mnist-microcircuit', '--backend', 'chip'], /--backend chip: experiment 'mnist-microcircuit' does not run on the chip/],
+    [['train', 'mnist-microcircuit', '--backend', 'chip', '--relaxation', '0.5'], /--relaxation 0.5: only pattern runs on the chip/],
     [['train', 'mnist-microcircuit', '--presentation', '10ms', '--dt', '0.3ms'], /--presentation 10 ms is not a whole number of steps of --dt 0.3 ms/],
   ])('%j is refused', async (args, message) => {
     const r = await nla(...(args as string[]), '--out', join(dir, 'never'));

@@ -35,6 +35,8 @@ export const FULL_PLAN: PlannedRun[] = [
   { id: 'chip-high-precision', what: 'on-chip plasticity, high-precision preset', experiment: 'mnist', backend: 'chip', hw: 'high-precision', settings: { epochs: 1, input: 'lowpass' } },
   { id: 'chip-default', what: 'on-chip plasticity, default preset', experiment: 'mnist', backend: 'chip', hw: 'default', settings: { epochs: 1, input: 'lowpass' } },
   { id: 'chip-bss2-like', what: 'on-chip plasticity, BrainScaleS-2-like preset', experiment: 'mnist', backend: 'chip', hw: 'bss2-like', settings: { epochs: 1, input: 'lowpass' } },
+  { id: 'chip-microcircuit-high-precision', what: 'microcircuit with on-chip plasticity, high-precision preset', experiment: 'mnist-microcircuit', backend: 'chip', hw: 'high-precision', settings: { epochs: 1, input: 'lowpass' } },
+  { id: 'chip-microcircuit-default', what: 'microcircuit with on-chip plasticity, default preset', experiment: 'mnist-microcircuit', backend: 'chip', hw: 'default', settings: { epochs: 1, input: 'lowpass' } },
   { id: 'chip-pattern-high-precision', what: 'pattern completion with on-chip plasticity, high-precision preset', experiment: 'pattern', backend: 'chip', hw: 'high-precision', relaxation: 1, settings: { epochs: 6 } },
   { id: 'chip-pattern-default', what: 'pattern completion with on-chip plasticity, default preset', experiment: 'pattern', backend: 'chip', hw: 'default', settings: { epochs: 6 } },
   { id: 'chip-pattern-bss2-like', what: 'pattern completion with on-chip plasticity, BrainScaleS-2-like preset', experiment: 'pattern', backend: 'chip', hw: 'bss2-like', settings: { epochs: 6 } },

@@ -10,7 +10,7 @@ import type { Image } from '../../compiler/image/types.js';
 import type { WasmChip } from '../../emulator/chip/wasm.js';
 import { ChipTrainerBase, compileForChip, inputGrid } from './chip-session.js';
 import type { Experiment, TrainSettings } from './experiments.js';
-import type { SampleResult, TrainData } from './trainers.js';
+import { loopAngle, type SampleResult, type TrainData } from './trainers.js';
 
 /**
  * Range choices for training on the chip (quantize's growth per plastic projection). The
@@ -22,6 +22,16 @@ import type { SampleResult, TrainData } from './trainers.js';
 export const CHIP_TRAIN_GROWTH: Record<string, number> = { W1: 4, W2: 16 };
 /** fixed-point iterations of the implicit scheme per tick (dynamics.implicit_iterations) */
 export const CHIP_TRAIN_ITERATIONS = 2;
+
+/**
+ * The microcircuit's range growth (mnist-microcircuit, 784-300-10 + 40 interneurons), measured on
+ * the ideal trainer's weights after 3 epochs against the initial ones (max |w|; max |product|
+ * over 300 training digits): W1 8.0x (its products 11.9x), W2 9.9x (27x), WIP 1.3x (3.7x), WPI
+ * 14x (58x: the lateral loop grows from nothing to the size of B u_2 it cancels).
+ */
+export const CHIP_MICROCIRCUIT_GROWTH: Record<string, number> = { W1: 16, W2: 32, WIP: 4, WPI: 64 };
+/** implicit_relaxation of the microcircuit's Jacobi iteration on the chip */
+export const CHIP_MICROCIRCUIT_RELAXATION = 1;
 
 export class ChipTrainer extends ChipTrainerBase {
   private readonly target = new Float64Array(10);
@@ -40,12 +50,18 @@ export class ChipTrainer extends ChipTrainerBase {
     s: TrainSettings,
     /** the DAC step of the input reads: digits are written on it (present) */
     readonly inputStep: number | null,
+    /** microcircuit nets: the sizes the alignment angle needs (null on the plain MNIST net) */
+    private readonly micro: { hidden: number; interneurons: number } | null,
   ) {
     super(chip, image, hw, Math.round(s.presentation / s.dt));
   }
 
   static create(exp: Experiment, s: TrainSettings, data: TrainData, hw: string): ChipTrainer {
-    if (exp.kind !== 'nla') throw new UserError(`--backend chip: experiment '${exp.name}' does not run on the chip (only mnist, mnist-no-lookahead and pattern do)`);
+    if (exp.kind !== 'nla' && exp.kind !== 'microcircuit') throw new UserError(`--backend chip: experiment '${exp.name}' does not run on the chip (only mnist, mnist-microcircuit and pattern do)`);
+    // the compiler lowers the implicit NLA form (and LE), both with the lookahead: the chip has no
+    // program for the ablation, and running the full dynamics under its name would mislead
+    if (exp.scheme === 'no_lookahead')
+      throw new UserError(`--backend chip: experiment '${exp.name}' is the ablation without lookahead, which the compiler does not lower (the chip runs the implicit NLA form, with the lookahead); train it on the ideal model (--backend ideal), or train mnist on the chip`);
     let net = exp.network(s);
     // 'instant': the digit must be the input rate rbar_in from the first step of its presentation.
     // The chip's rbar_in follows the input port through tau_in; compiled with tau_in = dt it lands
@@ -55,15 +71,21 @@ export class ChipTrainer extends ChipTrainerBase {
     // Without the ideal model's re-settling, the implicit scheme follows that impulse poorly (its
     // du/dt carries it into the next ticks): the chip's default input is 'lowpass' (driver.ts).
     if (s.input === 'instant') net = { ...net, dynamics: { ...net.dynamics, tauIn: net.dynamics.dt } };
-    // the forward sweep of the implicit scheme: the plain (Jacobi) iteration the chip would
+    const micro = exp.kind === 'microcircuit';
+    // mnist: the forward sweep of the implicit scheme: the plain (Jacobi) iteration the chip would
     // otherwise run needs the largest singular value of W2 rho' below about 0.67, which training
     // passes (about 0.7 after one epoch of the ideal trainer): the outputs then oscillate. Two
     // iterations per tick: with one, the errors lag the voltages by a tick (in f64, 784-500-10,
     // input lowpass: test loss 0.1561 after half an epoch against the explicit trainer's 0.1519;
-    // with two 0.1515, and after the epoch 91.25 % against 91.40 %)
-    net = { ...net, dynamics: { ...net.dynamics, implicitSweep: 'forward', implicitIterations: CHIP_TRAIN_ITERATIONS } };
-    const { chip, image, machine } = compileForChip(net, hw, s.seed, `${exp.name} network (784-${s.hidden}-10)`, { probes: ['out.u'], growth: CHIP_TRAIN_GROWTH });
-    return new ChipTrainer(chip, image, hw, data, s, inputGrid(machine, 'in'));
+    // with two 0.1515, and after the epoch 91.25 % against 91.40 %).
+    // microcircuit: neither is defined with interneurons (compiler/network/semantic.ts), so the
+    // plain Jacobi iteration, one per tick (docs/train.md, Chip backend: microcircuit)
+    net = micro
+      ? { ...net, dynamics: { ...net.dynamics, implicitSweep: 'jacobi', implicitIterations: 1, implicitRelaxation: CHIP_MICROCIRCUIT_RELAXATION } }
+      : { ...net, dynamics: { ...net.dynamics, implicitSweep: 'forward', implicitIterations: CHIP_TRAIN_ITERATIONS } };
+    const what = micro ? `${exp.name} network (784-${s.hidden}-10, ${s.interneurons} interneurons)` : `${exp.name} network (784-${s.hidden}-10)`;
+    const { chip, image, machine } = compileForChip(net, hw, s.seed, what, { probes: ['out.u'], growth: micro ? CHIP_MICROCIRCUIT_GROWTH : CHIP_TRAIN_GROWTH });
+    return new ChipTrainer(chip, image, hw, data, s, inputGrid(machine, 'in'), micro ? { hidden: s.hidden, interneurons: s.interneurons } : null);
   }
 
   /**
@@ -127,6 +149,17 @@ export class ChipTrainer extends ChipTrainerBase {
   protected evalResult(): { metric: number; loss: number } {
     const n = Math.max(1, this.evalCount);
     return { metric: this.evalCorrect / n, loss: this.evalLoss / n };
+  }
+
+  /**
+   * Microcircuit: the angle between WPI WIP and B W2 of the weights the chip holds (read back,
+   * as the checkpoint does; B is fixed but read back too, in its compiled codes), computed as
+   * the ideal trainer does. Undefined on the plain MNIST net (no interneurons).
+   */
+  alignmentAngle(): number | null {
+    if (!this.micro) return null;
+    const w = (name: string) => this.chip.weights(name);
+    return loopAngle({ WPI: w('WPI'), WIP: w('WIP'), B: w('B'), W: w('W2') }, this.micro.hidden, this.micro.interneurons, 10);
   }
 }
 

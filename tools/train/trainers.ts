@@ -245,9 +245,15 @@ export function alignmentAngle(st: NetState): number | null {
   const up = B?.from;
   const Wn = up && st.netBlocks.find((b) => b.from === mc.layer && b.to === up);
   if (!B || !Wn) return null;
-  const nl = mc.layer.size;
-  const ni = mc.inter.size;
-  const nu = up.size;
+  return loopAngle({ WPI: mc.wpi.W, WIP: mc.wip.W, B: B.W, W: Wn.W }, mc.layer.size, mc.inter.size, up.size);
+}
+
+/**
+ * alignmentAngle of the four matrices themselves (row-major, rows = postsynaptic): WPI nl x ni,
+ * WIP ni x nl, B nl x nu, W nu x nl, for weights that do not live in a NetState (the chip's,
+ * read back).
+ */
+export function loopAngle(m: { WPI: Float64Array; WIP: Float64Array; B: Float64Array; W: Float64Array }, nl: number, ni: number, nu: number): number | null {
   // P^T Q with P: nl x a (row-major, stride a), Q: nl x b  -> a x b
   const tn = (P: Float64Array, a: number, Q: Float64Array, b: number): Float64Array => {
     const out = new Float64Array(a * b);
@@ -273,10 +279,8 @@ export function alignmentAngle(st: NetState): number | null {
     for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) s += M[i * b + j] * N[j * a + i];
     return s;
   };
-  const WPI = mc.wpi.W; // nl x ni
-  const WIP = mc.wip.W; // ni x nl
-  const Bw = B.W; // nl x nu
-  const W = Wn.W; // nu x nl
+  const { WPI, WIP, W } = m;
+  const Bw = m.B;
   const xy = trace(tn(WPI, ni, Bw, nu), ni, nt(W, nu, WIP, ni), nu);
   const xx = trace(tn(WPI, ni, WPI, ni), ni, nt(WIP, ni, WIP, ni), ni);
   const yy = trace(tn(Bw, nu, Bw, nu), nu, nt(W, nu, W, nu), nu);
