@@ -48,12 +48,14 @@ describe('the results page', () => {
   });
 
   test('the angle must fall; chip drops are reported; the page lists every planned run', () => {
-    const r = results({ 'mnist-microcircuit': 0.91, 'chip-default': 0.5, 'mnist-lowpass': 0.9, 'chip-pattern-default': 0.6, pattern: 0.86 }, [80, 60, 40]);
+    const r = results({ 'mnist-microcircuit': 0.91, 'chip-default': 0.5, 'mnist-lowpass': 0.9, 'chip-pattern-default': 0.6, pattern: 0.86, 'chip-microcircuit-high-precision': 0.7 }, [80, 60, 40]);
     const c = checks(r);
     expect(c.find((x) => x.claim.includes('angle'))).toMatchObject({ verdict: true, figures: '80.0° -> 40.0°' });
     expect(c.find((x) => x.claim.includes('drop on default'))).toMatchObject({ verdict: 'reported', figures: expect.stringContaining('40.00 points') });
     expect(c.find((x) => x.claim.includes('pattern completion on the chip, default'))).toMatchObject({ verdict: 'reported', figures: expect.stringMatching(/^0\.60+ vs 0\.860+ ideal$/) });
     expect(c.find((x) => x.claim.includes('pattern completion on the chip, high-precision'))).toMatchObject({ verdict: null });
+    expect(c.find((x) => x.claim.includes('microcircuit on the chip, high-precision'))).toMatchObject({ verdict: 'reported', figures: '70.00 % vs 91.00 % ideal after its first epoch (input instant)' });
+    expect(c.find((x) => x.claim.includes('microcircuit on the chip, default'))).toMatchObject({ verdict: null });
     const rising = checks(results({ 'mnist-microcircuit': 0.91 }, [40, 60]));
     expect(rising.find((x) => x.claim.includes('angle'))!.verdict).toBe(false);
     const page = resultsPage(r, { plan: 'full', command: 'nla results', machine: 'test machine', date: '2026-01-01' });

@@ -99,6 +99,17 @@ export function checks(results: RunResult[]): Check[] {
   add('pattern completion: free neurons correlate at least 0.8 with held-out truth', ['pattern'], ([a]) => a! >= 0.8, ([a]) => num(a));
   add('on-chip training on high-precision within 1 point of the ideal model (same input)', ['chip-high-precision', 'mnist-lowpass'], ([c, i]) => i! - c! <= 0.01, ([c, i]) => `${pct(c)} vs ${pct(i)} (${((i! - c!) * 100).toFixed(2)} points)`);
   for (const hw of ['default', 'bss2-like']) add(`drop on ${hw} (reported)`, [`chip-${hw}`, 'mnist-lowpass'], () => 'reported', ([c, i]) => `${pct(c)} vs ${pct(i)} ideal: ${((i! - c!) * 100).toFixed(2)} points`);
+  // the chip's microcircuit runs one epoch with the low-pass input: against the ideal run's first epoch
+  const mcEpoch1 = mc?.curve.find((p) => p.seen === mc.config.train)?.test_metric ?? null;
+  for (const hw of ['high-precision', 'default']) {
+    const chip = results.find((r) => r.run.id === `chip-microcircuit-${hw}`)?.summary;
+    const claim = `microcircuit on the chip, ${hw}, one epoch (reported)`;
+    if (!chip?.final || mcEpoch1 === null) out.push({ claim, verdict: null, figures: `needs \`chip-microcircuit-${hw}\`, \`mnist-microcircuit\`` });
+    else {
+      const angle = chip.final.alignment_angle_deg;
+      out.push({ claim, verdict: 'reported', figures: `${pct(chip.final.test_metric)}${angle !== undefined ? ` (${num(angle, 1)}°)` : ''} vs ${pct(mcEpoch1)} ideal after its first epoch (input instant)` });
+    }
+  }
   for (const hw of ['high-precision', 'default', 'bss2-like'])
     add(`pattern completion on the chip, ${hw} (reported)`, [`chip-pattern-${hw}`, 'pattern'], () => 'reported', ([c, i]) => `${num(c)} vs ${num(i)} ideal`);
   return out;
