@@ -1,11 +1,11 @@
 // `nla results`: the page from the runs' summaries (the comparisons judged from their numbers), a
 // run of the quick plan restricted to two rows, the others shown as not run, and bad flags.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { TrainSummary } from '../../tools/train/driver.js';
-import { checks, resultsPage, type RunResult } from '../../tools/results/page.js';
+import { checks, previousFigures, resultsPage, type RunResult } from '../../tools/results/page.js';
 import { FULL_PLAN, QUICK_PLAN } from '../../tools/results/plan.js';
 import { useCli } from '../helpers/cli.js';
 
@@ -63,6 +63,25 @@ describe('the results page', () => {
     expect(page).toContain('91.00 % (40.0°)');
     expect(page).toMatch(/\| `chip-bss2-like` \|.*not run: no summary/);
   });
+
+  test('a run whose summary is gone keeps the row of the previous page, and the comparisons made from it', () => {
+    const ctx = { plan: 'full', command: 'nla results', machine: 'test machine', date: '2026-01-01' };
+    const before = resultsPage(results({ 'mnist-100ms': 0.93, 'mnist-backprop': 0.94, 'mnist-microcircuit': 0.91 }, [80, 40]), ctx);
+    expect(previousFigures(before).rows.has('mnist-100ms')).toBe(true);
+    expect(previousFigures(before).rows.has('chip-default')).toBe(false); // a "not run" row is not a figure
+    // the microcircuit's summary is lost; a chip microcircuit run is new
+    const after = resultsPage(results({ 'mnist-100ms': 0.95, 'mnist-backprop': 0.94, 'chip-microcircuit-high-precision': 0.8 }), ctx, before);
+    const rowOf = (page: string, id: string) => page.split('\n').find((l) => l.startsWith(`| \`${id}\` |`));
+    expect(rowOf(after, 'mnist-microcircuit')).toBe(rowOf(before, 'mnist-microcircuit'));
+    expect(rowOf(after, 'mnist-100ms')).toContain('95.00 %'); // a summary wins over the old row
+    expect(after).toContain('Carried over unchanged from the previous version of this page (no summary for them in their run folder or among the copies): `mnist-microcircuit`, and the 2 comparisons made from them.');
+    expect(after).toMatch(/\| microcircuit at least 90 % \| 91\.00 % \| yes \|/);
+    expect(after).toMatch(/\| the alignment angle falls during training \| 80\.0° -> 40\.0° \| yes \|/);
+    // a new comparison that needs the lost summary cannot be made: it says why
+    expect(after).toMatch(/\| microcircuit on the chip, high-precision, one epoch \(reported\) \| needs `mnist-microcircuit` \| not judged: the summary behind the carried-over row is gone \|/);
+    // without a previous page nothing is carried
+    expect(resultsPage(results({}), ctx)).not.toContain('Carried over');
+  });
 });
 
 describe('nla results', () => {
@@ -83,6 +102,14 @@ describe('nla results', () => {
     expect(again.code).toBe(0);
     expect(readFileSync(out, 'utf8').replace(/on \d{4}-\d\d-\d\d/, '')).toBe(page.replace(/on \d{4}-\d\d-\d\d/, '').replace(`--only mnist-backprop,chip-high-precision`, '--no-train'));
     expect(QUICK_PLAN.map((q) => q.id)).toEqual(FULL_PLAN.map((q) => q.id));
+    // the copies beside the page stand in for deleted run folders
+    expect(existsSync(join(dir, 'results', 'mnist-backprop.json'))).toBe(true);
+    rmSync(runs, { recursive: true, force: true });
+    const kept = await nla('results', '--plan', 'quick', '--dir', runs, '--out', out, '--no-train', '--quiet');
+    expect(kept.code, kept.err).toBe(0);
+    const fromCopies = readFileSync(out, 'utf8');
+    expect(fromCopies).toContain('From those copies (no run folder): `mnist-backprop`, `chip-high-precision`.');
+    expect(fromCopies.split('\n').find((l) => l.startsWith('| `mnist-backprop` |'))).toBe(page.split('\n').find((l) => l.startsWith('| `mnist-backprop` |')));
   }, 120_000);
 
   test('bad flags name the problem', async () => {

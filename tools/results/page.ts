@@ -11,6 +11,8 @@ export interface RunResult {
   /** null: not run (see reason) */
   summary: TrainSummary | null;
   reason: string | null;
+  /** where the summary came from: the run's folder (default) or the copy kept beside the page */
+  source?: 'run' | 'kept';
 }
 
 export interface PageContext {
@@ -72,6 +74,8 @@ interface Check {
   /** null: the runs it needs are missing; 'reported': a figure to report, no threshold */
   verdict: boolean | null | 'reported';
   figures: string;
+  /** with verdict null: the runs whose summaries it needs */
+  needs?: string[];
 }
 
 function finalOf(results: RunResult[], id: string): number | null {
@@ -85,7 +89,8 @@ export function checks(results: RunResult[]): Check[] {
   const out: Check[] = [];
   const add = (claim: string, ids: string[], test: (v: number[]) => boolean | 'reported', figures: (v: number[]) => string) => {
     const v = ids.map(f);
-    if (v.some((x) => x === null)) out.push({ claim, verdict: null, figures: `needs ${ids.filter((_, i) => v[i] === null).map((x) => `\`${x}\``).join(', ')}` });
+    const needs = ids.filter((_, i) => v[i] === null);
+    if (needs.length) out.push({ claim, verdict: null, figures: `needs ${needs.map((x) => `\`${x}\``).join(', ')}`, needs });
     else out.push({ claim, verdict: test(v as number[]), figures: figures(v as number[]) });
   };
   add('NLA at 100 ms within 1.5 points of the backprop baseline', ['mnist-100ms', 'mnist-backprop'], ([a, b]) => b! - a! <= 0.015, ([a, b]) => `${pct(a)} vs ${pct(b)} (${((b! - a!) * 100).toFixed(2)} points)`);
@@ -95,7 +100,7 @@ export function checks(results: RunResult[]): Check[] {
   const mc = results.find((r) => r.run.id === 'mnist-microcircuit')?.summary;
   const angles = (mc?.curve ?? []).map((p) => p.alignment_angle_deg).filter((a): a is number => a !== undefined);
   if (angles.length >= 2) out.push({ claim: 'the alignment angle falls during training', verdict: angles[angles.length - 1]! < angles[0]!, figures: `${num(angles[0], 1)}° -> ${num(angles[angles.length - 1], 1)}°` });
-  else out.push({ claim: 'the alignment angle falls during training', verdict: null, figures: 'needs `mnist-microcircuit`' });
+  else out.push({ claim: 'the alignment angle falls during training', verdict: null, figures: 'needs `mnist-microcircuit`', needs: ['mnist-microcircuit'] });
   add('pattern completion: free neurons correlate at least 0.8 with held-out truth', ['pattern'], ([a]) => a! >= 0.8, ([a]) => num(a));
   add('on-chip training on high-precision within 1 point of the ideal model (same input)', ['chip-high-precision', 'mnist-lowpass'], ([c, i]) => i! - c! <= 0.01, ([c, i]) => `${pct(c)} vs ${pct(i)} (${((i! - c!) * 100).toFixed(2)} points)`);
   for (const hw of ['default', 'bss2-like']) add(`drop on ${hw} (reported)`, [`chip-${hw}`, 'mnist-lowpass'], () => 'reported', ([c, i]) => `${pct(c)} vs ${pct(i)} ideal: ${((i! - c!) * 100).toFixed(2)} points`);
@@ -104,7 +109,10 @@ export function checks(results: RunResult[]): Check[] {
   for (const hw of ['high-precision', 'default']) {
     const chip = results.find((r) => r.run.id === `chip-microcircuit-${hw}`)?.summary;
     const claim = `microcircuit on the chip, ${hw}, one epoch (reported)`;
-    if (!chip?.final || mcEpoch1 === null) out.push({ claim, verdict: null, figures: `needs \`chip-microcircuit-${hw}\`, \`mnist-microcircuit\`` });
+    if (!chip?.final || mcEpoch1 === null) {
+      const needs = [...(chip?.final ? [] : [`chip-microcircuit-${hw}`]), ...(mcEpoch1 === null ? ['mnist-microcircuit'] : [])];
+      out.push({ claim, verdict: null, figures: `needs ${needs.map((x) => `\`${x}\``).join(', ')}`, needs });
+    }
     else {
       const angle = chip.final.alignment_angle_deg;
       out.push({ claim, verdict: 'reported', figures: `${pct(chip.final.test_metric)}${angle !== undefined ? ` (${num(angle, 1)}°)` : ''} vs ${pct(mcEpoch1)} ideal after its first epoch (input instant)` });
@@ -115,29 +123,82 @@ export function checks(results: RunResult[]): Check[] {
   return out;
 }
 
-function verdictText(c: Check, thresholds: boolean): string {
-  if (c.verdict === null) return 'not run';
+function verdictText(c: Check, thresholds: boolean, rowsWithoutSummary: Set<string>): string {
+  if (c.verdict === null) return c.needs?.length && c.needs.every((id) => rowsWithoutSummary.has(id)) ? 'not judged: the summary behind the carried-over row is gone' : 'not run';
   if (c.verdict === 'reported') return 'reported';
   if (!thresholds) return '(quick plan)';
   return c.verdict ? 'yes' : '**no**';
 }
 
-export function resultsPage(results: RunResult[], ctx: PageContext): string {
+/** the first cell of a markdown table row, without its backticks */
+function firstCell(line: string): string | null {
+  const m = /^\| (.+?) \|/.exec(line);
+  return m ? m[1]!.replace(/^`(.*)`$/, '$1') : null;
+}
+
+/**
+ * What an earlier version of the page knew: its run rows that had figures (by run id) and its
+ * judged comparisons (by claim). A run whose summary is gone (its folder deleted, the page older
+ * than the kept summaries) keeps its row rather than turning into "not run".
+ */
+export function previousFigures(page: string): { rows: Map<string, string>; checks: Map<string, string> } {
+  const rows = new Map<string, string>();
+  const checks = new Map<string, string>();
+  let section = '';
+  for (const line of page.split('\n')) {
+    if (line.startsWith('## ')) section = line.slice(3).trim();
+    const key = line.startsWith('| ') ? firstCell(line) : null;
+    if (key === null || line.startsWith('|---')) continue;
+    if (section === 'Runs' && line.startsWith('| `') && !line.includes('| not run: ')) rows.set(key, line);
+    if (section === 'Comparisons' && !/\| (not run|not judged[^|]*) \|$/.test(line) && key !== 'claim') checks.set(key, line);
+  }
+  return { rows, checks };
+}
+
+export function resultsPage(results: RunResult[], ctx: PageContext, previousPage?: string): string {
   // the paper's thresholds mean something at the full sizes only
   const thresholds = ctx.plan === 'full';
+  const previous = previousFigures(previousPage ?? '');
+  const carriedRows: string[] = [];
+  const rows = results.map((r) => {
+    const old = r.summary ? undefined : previous.rows.get(r.run.id);
+    if (old === undefined) return runRow(r);
+    carriedRows.push(r.run.id);
+    return old;
+  });
+  const carried = new Set(carriedRows);
+  let carriedChecks = 0;
+  const comparisons = checks(results).map((c) => {
+    const old = c.verdict === null && c.needs?.every((id) => carried.has(id)) ? previous.checks.get(c.claim) : undefined;
+    if (old === undefined) return `| ${c.claim} | ${c.figures} | ${verdictText(c, thresholds, carried)} |`;
+    carriedChecks++;
+    return old;
+  });
+  const kept = results.filter((r) => r.source === 'kept').map((r) => `\`${r.run.id}\``);
   const lines: string[] = [
     '# Results',
     '',
     `Written by \`${ctx.command}\` (${ctx.plan} plan, \`tools/results/plan.ts\`) on ${ctx.date}, on ${ctx.machine}.`,
     'Every figure comes from the `summary.json` of a `nla train` run that this command made or resumed;',
     'rerun it to reproduce them (finished runs are read back, interrupted ones resume from their checkpoints).',
+    'A copy of each summary is kept beside this page (in the folder of the same name), so the page can be',
+    'written again, or a row added, without the run folders.',
+    ...(kept.length ? [`From those copies (no run folder): ${kept.join(', ')}.`] : []),
+    ...(carriedRows.length
+      ? [
+          `Carried over unchanged from the previous version of this page (no summary for them in their run folder or among the copies): ` +
+            `${carriedRows.map((id) => `\`${id}\``).join(', ')}` +
+            (carriedChecks ? `, and the ${carriedChecks} comparisons made from them.` : '.') +
+            ' Rerun those rows to bring them up to date.',
+        ]
+      : []),
     'Settings and the meaning of every column: docs/train.md.',
     '',
     '## Runs',
     '',
     '| run | what | model | train/test, presentation, dt, eta, ... | test metric after each epoch | training sample on the chip: energy, chip time | test sample on the chip | samples/s train / test | wall time |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...results.map(runRow),
+    ...rows,
     '',
     'Accuracy is the test accuracy on the fixed MNIST test split (pattern: the mean correlation of the 14 free',
     'neurons with their held-out truth); the microcircuit row shows the alignment angle in parentheses.',
@@ -147,7 +208,7 @@ export function resultsPage(results: RunResult[], ctx: PageContext): string {
     ...(thresholds ? [] : ['The quick plan\'s nets and slices are far too small for the paper\'s thresholds: its figures are shown, not judged.', '']),
     '| claim | figures | holds |',
     '|---|---|---|',
-    ...checks(results).map((c) => `| ${c.claim} | ${c.figures} | ${verdictText(c, thresholds)} |`),
+    ...comparisons,
     '',
   ];
   return lines.join('\n');

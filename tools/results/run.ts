@@ -17,6 +17,8 @@ export interface ResultsOptions {
   dir: string;
   /** the page (markdown) */
   out: string;
+  /** where copies of the runs' summaries are kept (default: beside the page, the folder of its name) */
+  kept?: string;
   /** run ids to train (default: all); the page still shows every run that has a summary */
   only?: string[];
   /** write the page from the summaries in dir without training */
@@ -36,9 +38,14 @@ export interface ResultsOutcome {
   stopped: boolean;
 }
 
+/** the folder of the kept summaries of page `out`: docs/results.md keeps them in docs/results/ */
+export function keptFolder(out: string): string {
+  return out.endsWith('.md') ? out.slice(0, -3) : `${out}.runs`;
+}
+
 /** a summary.json of an earlier run, if there is one */
-function readSummary(dir: string): TrainSummary | null {
-  const file = join(dir, 'summary.json');
+function readSummary(dir: string, name = 'summary.json'): TrainSummary | null {
+  const file = join(dir, name);
   if (!existsSync(file)) return null;
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as TrainSummary;
@@ -51,6 +58,11 @@ export async function runResults(opts: ResultsOptions): Promise<ResultsOutcome> 
   const plan: PlannedRun[] = PLANS[opts.plan];
   for (const id of opts.only ?? [])
     if (!plan.some((r) => r.id === id)) throw new UserError(`--only: no run '${id}' in the ${opts.plan} plan. Runs: ${plan.map((r) => r.id).join(', ')}`);
+  const kept = opts.kept ?? keptFolder(opts.out);
+  // a copy of every summary beside the page: the page can be written again without the run folders
+  const keep = (id: string, summary: TrainSummary | null) => {
+    if (summary) writeFileAtomic(join(kept, `${id}.json`), JSON.stringify(summary, null, 1) + '\n');
+  };
   const results: RunResult[] = [];
   let stopped = false;
   for (const run of plan) {
@@ -58,7 +70,10 @@ export async function runResults(opts: ResultsOptions): Promise<ResultsOutcome> 
     const wanted = !opts.noTrain && !stopped && (!opts.only || opts.only.includes(run.id));
     if (!wanted) {
       const summary = readSummary(dir);
-      results.push({ run, summary, reason: summary ? null : stopped ? 'stopped (Ctrl-C)' : 'no summary in ' + dir });
+      keep(run.id, summary);
+      const copy = summary ? null : readSummary(kept, `${run.id}.json`);
+      if (copy) results.push({ run, summary: copy, reason: null, source: 'kept' });
+      else results.push({ run, summary, reason: summary ? null : stopped ? 'stopped (Ctrl-C)' : `no summary in ${dir} or ${kept}` });
       continue;
     }
     opts.onLine?.(`${run.id}: nla train ${run.experiment} --backend ${run.backend}${run.hw ? ` --hw ${run.hw}` : ''}${run.relaxation !== undefined ? ` --relaxation ${run.relaxation}` : ''} --out ${dir}`);
@@ -76,17 +91,21 @@ export async function runResults(opts: ResultsOptions): Promise<ResultsOutcome> 
         onProgress: opts.onProgress ? (p) => opts.onProgress!({ ...p, status: `${run.id}: ${p.status}` }) : undefined,
       });
       results.push({ run, summary, reason: null });
+      keep(run.id, summary);
       if (summary.stopped === 'interrupted') stopped = true;
       const f = summary.final?.test_metric;
       opts.onLine?.(`${run.id}: ${summary.finished ? 'done' : 'stopped'}, test ${summary.metric} ${f === undefined ? '-' : summary.metric === 'accuracy' ? `${(100 * f).toFixed(2)} %` : f.toFixed(3)}`);
     } catch (e) {
       if (!isUserError(e)) throw e;
       const reason = (e as Error).message.replace(/\s*\n\s*/g, '; ');
-      results.push({ run, summary: readSummary(dir), reason });
+      const summary = readSummary(dir);
+      keep(run.id, summary);
+      results.push({ run, summary, reason });
       opts.onLine?.(`${run.id}: not run: ${reason}`);
     }
   }
-  const page = resultsPage(results, { plan: opts.plan, command: opts.command, machine: machineDescription(), date: new Date().toISOString().slice(0, 10) });
+  const previous = existsSync(opts.out) ? readFileSync(opts.out, 'utf8') : undefined;
+  const page = resultsPage(results, { plan: opts.plan, command: opts.command, machine: machineDescription(), date: new Date().toISOString().slice(0, 10) }, previous);
   writeFileAtomic(opts.out, page);
   return { results, page, stopped };
 }
