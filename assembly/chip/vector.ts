@@ -335,12 +335,56 @@ export function vclip(w0: u64, w1: u64): void {
   commit(at, dst, len);
 }
 
+/**
+ * lutOf for words [0, len & ~3) of x, four per step, when the state rounds by lanes, 1 <= shift <=
+ * 31, outShift >= 0 and the table spans less than 2^31 codes from an xMin whose top fits an i32:
+ * the position in i32 lanes, the two entries of each lane loaded one by one (no gather in Wasm
+ * SIMD), the interpolation in i64 lanes as lutOf (|d| < 2^32, f <= 2^31), y clamped to
+ * +-BEYOND >> outShift (which saturates to the same side as shlSat's +-BEYOND) and shifted, then
+ * saturated to the state format with every clamp counted. Returns len & ~3.
+ */
+function lut4(at: usize, x: usize, len: i32, xMin: i32, shift: i32, n: i32, entries: usize, outShift: i32): i32 {
+  const quads = len & ~3;
+  const nearestEven = S.roundState == ROUND_NEAREST_EVEN;
+  const lo32 = i32x4.splat(xMin), hi32 = i32x4.splat(xMin + (n - 1) * (1 << shift));
+  const last = i32x4.splat(n - 2);
+  const mask = i64x2.splat((<i64>1 << <i64>shift) - 1);
+  const bias = i64x2.splat((<i64>1 << <i64>(shift - 1)) - 1);
+  const lim = BEYOND >> <i64>outShift;
+  const limHi = i64x2.splat(lim), limLo = i64x2.splat(-lim);
+  v128.store(COUNT, i64x2.splat(0));
+  for (let i = 0; i < quads; i += 4) {
+    const off = <usize>i << 2;
+    const rel = i32x4.sub(i32x4.max_s(i32x4.min_s(v128.load(x + off), hi32), lo32), lo32);
+    const k = i32x4.min_s(i32x4.shr_u(rel, shift), last);
+    const f = i32x4.sub(rel, i32x4.shl(k, shift));
+    const e0 = entries + (<usize>i32x4.extract_lane(k, 0) << 2), e1 = entries + (<usize>i32x4.extract_lane(k, 1) << 2);
+    const e2 = entries + (<usize>i32x4.extract_lane(k, 2) << 2), e3 = entries + (<usize>i32x4.extract_lane(k, 3) << 2);
+    const a01 = i64x2.replace_lane(i64x2.splat(<i64>load<i32>(e0)), 1, <i64>load<i32>(e1));
+    const a23 = i64x2.replace_lane(i64x2.splat(<i64>load<i32>(e2)), 1, <i64>load<i32>(e3));
+    const b01 = i64x2.replace_lane(i64x2.splat(<i64>load<i32>(e0, 4)), 1, <i64>load<i32>(e1, 4));
+    const b23 = i64x2.replace_lane(i64x2.splat(<i64>load<i32>(e2, 4)), 1, <i64>load<i32>(e3, 4));
+    let y01 = i64x2.add(a01, rnd2(i64x2.mul(i64x2.sub(b01, a01), i64x2.extend_low_i32x4_s(f)), shift, mask, bias, nearestEven));
+    let y23 = i64x2.add(a23, rnd2(i64x2.mul(i64x2.sub(b23, a23), i64x2.extend_high_i32x4_s(f)), shift, mask, bias, nearestEven));
+    if (outShift != 0) {
+      y01 = i64x2.shl(v128.bitselect(limLo, v128.bitselect(limHi, y01, i64x2.gt_s(y01, limHi)), i64x2.lt_s(y01, limLo)), outShift);
+      y23 = i64x2.shl(v128.bitselect(limLo, v128.bitselect(limHi, y23, i64x2.gt_s(y23, limHi)), i64x2.lt_s(y23, limLo)), outShift);
+    }
+    v128.store(at + off, sat4(y01, y23, COUNT));
+  }
+  S.stateSaturations -= <f64>(i64x2.extract_lane(v128.load(COUNT), 0) + i64x2.extract_lane(v128.load(COUNT), 1));
+  return quads;
+}
+
 export function vlut(w0: u64, w1: u64, table: usize): void {
   const dst = <i32>I.vlut_dst(w0, w1), a = <i32>I.vlut_a(w0, w1), len = <i32>I.vlut_len(w0, w1);
   const at = resultsAt(dst, len, a, a, a);
   const xMin = <i64>load<i32>(table + LUT_XMIN), shift = load<i32>(table + LUT_SHIFT), n = <i64>load<i32>(table + LUT_N);
   const entries = <usize>load<i32>(table + LUT_ENTRIES), outShift = load<i32>(table + LUT_OUT_SHIFT);
-  for (let i = 0; i < len; i++) put(at, i, lutOf(xMin, shift, n, entries, outShift, word(a + i)));
+  let i0 = 0;
+  if (lanesRound() && shift >= 1 && shift <= 31 && outShift >= 0 && outShift < 62 && n >= 2 && (n - 1) << <i64>shift < 0x80000000 && xMin + ((n - 1) << <i64>shift) <= 0x7fffffff)
+    i0 = lut4(at, wordAt(a), len, <i32>xMin, shift, <i32>n, entries, outShift);
+  for (let i = i0; i < len; i++) put(at, i, lutOf(xMin, shift, n, entries, outShift, word(a + i)));
   commit(at, dst, len);
 }
 
