@@ -83,31 +83,30 @@ import * as S from './state';
  * products of a pair could reach 2^31, beyond i32x4.dot_i16x8_s).
  */
 function livePairs(row: i32, col: i32, rows: i32, refuseMin: bool): i32 {
-  let n = 0;
-  let pending: i32 = -1;
-  let pendingDrive: i32 = 0;
+  // the rows with a nonzero drive, listed without a branch per row (which drives are zero varies
+  // from read to read, and mispredicted branches cost more than the listing), in OUT, free until
+  // the conversion
+  let live = 0;
+  let minSeen = false;
   for (let r = 0; r < rows; r++) {
     const d = <i32>load<i64>(DRIVE_I + (<usize>r << 3));
-    if (d == 0) continue;
-    if (refuseMin && d == -32768) return -1;
-    if (pending < 0) {
-      pending = <i32>cellAt<i16>(row + r, col);
-      pendingDrive = d;
-      continue;
-    }
-    const at = LIVE + <usize>n * 12;
-    store<i32>(at, pending);
-    store<i32>(at, <i32>cellAt<i16>(row + r, col), 4);
-    store<i32>(at, (pendingDrive & 0xffff) | (d << 16), 8);
-    pending = -1;
-    n++;
+    store<i32>(OUT + (<usize>live << 2), r);
+    live += <i32>(d != 0);
+    minSeen = minSeen | (d == -32768);
   }
-  if (pending >= 0) {
-    const at = LIVE + <usize>n * 12;
-    store<i32>(at, pending);
-    store<i32>(at, pending, 4);
-    store<i32>(at, pendingDrive & 0xffff, 8);
-    n++;
+  if (refuseMin && minSeen) return -1;
+  const n = (live + 1) >> 1;
+  for (let k = 0; k < n; k++) {
+    const a = load<i32>(OUT + (<usize>(2 * k) << 2));
+    // an odd row count: the last row paired with itself and a zero drive
+    const odd = 2 * k + 1 == live;
+    const b = odd ? a : load<i32>(OUT + (<usize>(2 * k + 1) << 2));
+    const da = <i32>load<i64>(DRIVE_I + (<usize>a << 3));
+    const db = odd ? 0 : <i32>load<i64>(DRIVE_I + (<usize>b << 3));
+    const at = LIVE + <usize>k * 12;
+    store<i32>(at, <i32>cellAt<i16>(row + a, col));
+    store<i32>(at, <i32>cellAt<i16>(row + b, col), 4);
+    store<i32>(at, (da & 0xffff) | (db << 16), 8);
   }
   return n;
 }
@@ -391,8 +390,8 @@ export function crossbarRead(dst: i32, src: i32, row: i32, col: i32, rows: i32, 
 }
 
 /**
- * The inputs of a read: scl by shi (rounding draws in input order), DAC, into DRIVE_F (and DRIVE_I
- * in the integer sum modes). Returns whether every drive fits an i16 (integer modes only).
+ * The inputs of a read: scl by shi (rounding draws in input order), DAC, into DRIVE_F in the f64
+ * sum mode, DRIVE_I in the integer ones. Returns whether every drive fits an i16 (integer modes only).
  */
 function drives(src: i32, inLen: i32, shi: i32): bool {
   let fits = sumMode != SUM_F64;
@@ -405,9 +404,9 @@ function drives(src: i32, inLen: i32, shi: i32): bool {
   }
   for (; k < inLen; k++) {
     const d = dac(scl(word(src + k), shi));
-    store<f64>(DRIVE_F + (<usize>k << 3), d);
-    // in the integer modes d is a whole number below 2^53
-    if (sumMode != SUM_F64) {
+    // in the integer modes d is a whole number below 2^53, and DRIVE_F is not read
+    if (sumMode == SUM_F64) store<f64>(DRIVE_F + (<usize>k << 3), d);
+    else {
       store<i64>(DRIVE_I + (<usize>k << 3), <i64>d);
       fits = fits && d >= -32768 && d <= 32767;
     }
@@ -439,9 +438,7 @@ function drivesUnit(src: i32, inLen: i32, s: i32, nearestEven: bool): i32 {
     const cl = i32x4.lt_s(c, lo), ch = i32x4.gt_s(c, hi);
     clips = i32x4.add(clips, v128.or(cl, ch));
     c = i32x4.max_s(i32x4.min_s(c, hi), lo);
-    const f = DRIVE_F + (<usize>k << 3);
-    v128.store(f, f64x2.convert_low_i32x4_s(c));
-    v128.store(f, f64x2.convert_low_i32x4_s(i32x4.shuffle(c, c, 2, 3, 0, 1)), 16);
+    // only the integer sum modes come here, and they read DRIVE_I alone
     const d = DRIVE_I + (<usize>k << 3);
     v128.store(d, i64x2.extend_low_i32x4_s(c));
     v128.store(d, i64x2.extend_high_i32x4_s(c), 16);
