@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { loadNetwork } from '../../compiler/network/index.js';
 import { parseAxes } from '../sweep/axes.js';
 import { runSweep } from '../sweep/sweep.js';
@@ -32,6 +33,32 @@ async function wall(workers: number, duration: number): Promise<{ seconds: numbe
   }
 }
 
+/**
+ * The machine's own limit: the same fixed chip run (the chain, `ticks` ticks) twice in one worker,
+ * then once in each of two workers at the same time (each warmed up and waiting first); the ratio
+ * of the wall times is the best any 2-worker sweep can reach here (0.5 on two ideal cores).
+ */
+async function machineRatio(ticks: number): Promise<{ one: number; two: number }> {
+  const start = async (runs: number) => {
+    const w = new Worker(new URL('./chip-worker.js', import.meta.url), { workerData: { ticks, runs } });
+    await new Promise((resolve) => w.once('message', resolve));
+    return w;
+  };
+  const go = (w: Worker) => {
+    const done = new Promise<number>((resolve) => w.once('message', (s: number) => resolve(s)));
+    w.postMessage('go');
+    return done.finally(() => void w.terminate());
+  };
+  const single = await start(2);
+  const t0 = performance.now();
+  await go(single);
+  const one = (performance.now() - t0) / 1000;
+  const pair = [await start(1), await start(1)];
+  const t1 = performance.now();
+  await Promise.all(pair.map(go));
+  return { one, two: (performance.now() - t1) / 1000 };
+}
+
 export async function benchSweep(): Promise<string[]> {
   const load = loadavg()[0]!.toFixed(2);
   await wall(2, 1); // warm the file cache and the build's modules
@@ -49,6 +76,11 @@ export async function benchSweep(): Promise<string[]> {
       `  ratio      ${(parallel.seconds / serial.seconds).toFixed(2)} (2 workers / 1; target <= 0.6 on 2 otherwise idle cores)`,
     );
   }
-  lines.push(`  load average ${loadavg()[0]!.toFixed(2)} after: on a busy machine the workers share the cores with others`);
+  const m = await machineRatio(80000);
+  lines.push(
+    `  this machine's limit: one chain chip run of 80000 ticks twice in 1 worker ${m.one.toFixed(2)} s, once in each of 2 workers at once ${m.two.toFixed(2)} s,`,
+    `             ratio ${(m.two / m.one).toFixed(2)} (0.5 on two ideal cores; no sweep on 2 workers can do better)`,
+    `  load average ${loadavg()[0]!.toFixed(2)} after: on a busy machine the workers share the cores with others`,
+  );
   return lines;
 }
