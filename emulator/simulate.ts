@@ -46,12 +46,19 @@ export function runBackend(backend: Backend, net: NetworkIR, ctx: SignalContext,
   const { steps, phaseStart } = planSteps(net, opts);
   const every = Math.max(1, Math.floor(opts.every ?? 1));
   const pops = new Map(net.populations.map((p) => [p.name, p]));
-  const inputs: { name: string; src: SignalSource; buf: Float64Array }[] = [];
+  // `shown`: the dataset sample in buf, which a dataset source need not fill again while it lasts
+  const inputs: { name: string; src: SignalSource; buf: Float64Array; shown?: number }[] = [];
   for (const [name, spec] of Object.entries(net.stimulus.inputs)) {
     const size = pops.get(name)!.size;
     inputs.push({ name, src: createSignal(spec, size, 'input', { ...ctx, where: `${net.file}: stimulus.inputs.${name}` }), buf: new Float64Array(size) });
   }
-  const targets: { name: string; src: SignalSource | null; buf: Float64Array; mask: Float64Array[] }[] = [];
+  const fill = (x: { src: SignalSource; buf: Float64Array; shown?: number }, t: number) => {
+    const sample = x.src.sample?.(t);
+    if (sample !== undefined && sample === x.shown) return;
+    x.src.fill(t, x.buf);
+    x.shown = sample;
+  };
+  const targets: { name: string; src: SignalSource | null; buf: Float64Array; mask: Float64Array[]; shown?: number }[] = [];
   for (const p of net.populations) {
     if (p.kind !== 'output') continue;
     const spec = net.stimulus.targets[p.name];
@@ -75,11 +82,11 @@ export function runBackend(backend: Backend, net: NetworkIR, ctx: SignalContext,
     const t = n * dt;
     while (phase + 1 < phaseStart.length && n >= phaseStart[phase + 1]) phase++;
     for (const x of inputs) {
-      x.src.fill(t, x.buf);
+      fill(x, t);
       backend.setInput(x.name, x.buf);
     }
     for (const y of targets) {
-      if (y.src) y.src.fill(t, y.buf);
+      if (y.src) fill(y as { src: SignalSource; buf: Float64Array; shown?: number }, t);
       backend.setTarget(y.name, y.buf, y.mask[phase]);
     }
     backend.setPlastic(net.phases[phase].plastic);

@@ -180,13 +180,12 @@ class WasmChipHost implements WasmChip {
 
   private writePort(kind: PortMap['kind'], population: string, values: ArrayLike<number>): void {
     const p = requirePort(this.portsByName.get(`${kind}:${population}`), kind, population);
-    const codes = this.portView(p.id);
     const last = this.lastWritten.get(p.id);
     if (last && sameValues(last.values, values)) {
       this.inputSaturations += last.saturations;
       return;
     }
-    const saturations = writePortCodes(p, values, codes, this.state);
+    const saturations = writePortCodes(p, values, this.portView(p.id), this.state);
     this.inputSaturations += saturations;
     this.lastWritten.set(p.id, { values: Float64Array.from(values), saturations });
   }

@@ -17,6 +17,8 @@ export interface SignalSource {
   fill(t: number, out: Float64Array): void;
   /** dataset-driven sources: the label of the sample shown at time t */
   label?(t: number): number;
+  /** dataset-driven sources: the index of the sample shown at time t (fill is a function of it) */
+  sample?(t: number): number;
 }
 
 export interface SignalContext {
@@ -84,6 +86,7 @@ export function createSignal(spec: SignalSpec, size: number, role: 'input' | 'ta
             for (let i = 0; i < size; i++) out[i] = spec.off + (spec.on - spec.off) * x[i];
           },
           label: (t) => data.label(index(t)),
+          sample: index,
         };
       }
       return {
@@ -93,6 +96,7 @@ export function createSignal(spec: SignalSpec, size: number, role: 'input' | 'ta
           for (let i = 0; i < size; i++) out[i] = i === y ? spec.on : spec.off;
         },
         label: (t) => data.label(index(t)),
+        sample: index,
       };
     }
   }
