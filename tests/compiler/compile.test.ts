@@ -92,3 +92,20 @@ describe('compile: resources that do not fit are clear errors', () => {
     expect((image.metadata.warnings as string[])[0]).toMatch(/names scheme 'gle'.*chip runs 'implicit'/);
   });
 });
+
+describe('shared calibration runs', () => {
+  it('a cache of calibration runs gives the same images, one run for specs that differ in their formats only, another for another dt', () => {
+    const net = loadNetwork(examplePath('chain.yaml'));
+    const cache = new Map();
+    const specs = [loadHwSpec('default'), withSpec('default', (s) => (s.noise.read_std_lsb = 2)), withSpec('default', (s) => (s.adc.gain *= 2))];
+    for (const spec of specs) {
+      const cached = writeImage(compileNetwork(net, spec, { calibrations: cache }).image);
+      expect(Buffer.from(cached).equals(Buffer.from(writeImage(compileNetwork(net, spec).image)))).toBe(true);
+    }
+    expect(cache.size).toBe(1);
+    const finer = loadNetwork(examplePath('chain.yaml'));
+    finer.dynamics.dt /= 2;
+    compileNetwork(finer, specs[0]!, { calibrations: cache });
+    expect(cache.size).toBe(2);
+  });
+});

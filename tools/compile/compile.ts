@@ -8,6 +8,7 @@ import type { Program } from '../../compiler/ir/program.js';
 import { compileMachine } from '../../compiler/passes/pipeline.js';
 import { quantize, type QuantizeOptions } from '../../compiler/passes/quantize.js';
 import { encode } from '../../compiler/passes/encode.js';
+import { createHash } from 'node:crypto';
 import { calibrate } from '../../emulator/calibrate.js';
 
 export interface CompileOptions {
@@ -21,6 +22,22 @@ export interface CompileOptions {
   /** the network file's text, embedded in the image so that `nla run` can replay its stimulus */
   source?: { file: string; text: string };
   onPass?: (name: string, ir: Program | Machine | Image) => void;
+  /**
+   * Calibration runs already made, by a digest of what they depend on (the network, the lowered
+   * program, the ticks): a sweep's configurations that lower to the same program (those that vary
+   * only the hw-spec's number formats, noise, mismatch or costs) share one run.
+   */
+  calibrations?: Map<string, ReturnType<typeof calibrate>>;
+}
+
+/** calibrate(), or the run of `cache` made for the same network, program and length */
+function calibrateOnce(net: NetworkIR, program: Program, ticks: number, cache?: Map<string, ReturnType<typeof calibrate>>): ReturnType<typeof calibrate> {
+  if (!cache) return calibrate(net, program, ticks);
+  // typed arrays serialise as objects of their elements: every weight and initial value counts
+  const key = createHash('sha256').update(JSON.stringify([net, program, ticks])).digest('hex');
+  let ranges = cache.get(key);
+  if (!ranges) cache.set(key, (ranges = calibrate(net, program, ticks)));
+  return ranges;
 }
 
 /** the command-line flags that reproduce a replication setting ('' for the default) */
@@ -43,7 +60,7 @@ export function compileNetwork(net: NetworkIR, spec: HwSpec, opts: CompileOption
     probes: opts.probes,
     maxReplicas: opts.maxReplicas,
     onPass: opts.onPass,
-    annotate: (program) => quantize(program, spec, calibrate(net, program, ticks), opts.quantize),
+    annotate: (program) => quantize(program, spec, calibrateOnce(net, program, ticks, opts.calibrations), opts.quantize),
   });
   const image = encode(machine, spec, net);
   if (net.dynamics.scheme !== machine.program.scheme) {

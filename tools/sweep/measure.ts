@@ -16,6 +16,7 @@ import { planSteps } from '../../emulator/simulate.js';
 import { mnistSplit } from '../../emulator/stimulus/mnist.js';
 import { chipBackend } from '../commands/run.js';
 import { compileNetwork } from '../compile/compile.js';
+import type { calibrate } from '../../emulator/calibrate.js';
 import { StimulusDriver } from '../report/drive.js';
 import { timeAndEnergy } from '../report/energy.js';
 import { runLockstep, type ProbeSpec } from '../report/lockstep.js';
@@ -75,6 +76,9 @@ export interface ChipPart {
 
 /** the ideal run a configuration is compared with: it depends on the network's dt and the length only */
 export const idealKey = (dt: number, steps: number): string => `${dt} ${steps}`;
+
+/** this thread's calibration runs: configurations that lower to the same program share one */
+const calibrations = new Map<string, ReturnType<typeof calibrate>>();
 
 /** a row's traces are kept (and its ideal run shared) up to this many values; longer rows run both in lock step */
 export const TRACE_VALUES = 1 << 24;
@@ -216,7 +220,7 @@ async function measure(ctx: SweepContext, config: Config, alone: boolean): Promi
     const base = parseHwSpec(ctx.spec, 'hw-spec.json');
     const name = `${base.name}+${key.replace(/[=,]/g, '-')}`; // hw-spec names take letters, digits and _ . + -
     const spec = parseHwSpec(serialiseHwSpec({ ...applySpecAxes(base, config), name }), `${name}.json`);
-    const { image } = compileNetwork(net, spec, { calibrationTicks: ctx.calibrationTicks });
+    const { image } = compileNetwork(net, spec, { calibrationTicks: ctx.calibrationTicks, calibrations });
 
     const outputs = net.populations.filter((p) => p.kind === 'output').map((p) => p.name);
     const chip = chipBackend(ctx.backend)(image, { seed: ctx.seed });
