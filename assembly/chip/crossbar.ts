@@ -22,7 +22,7 @@ import { fmix32x4, noiseReadKey, outerAccept, outerExecutionKey, outerFirstCandi
 import { RNG_NOISE_COUNT, RNG_NOISE_KEY, RNG_OUTER_COUNT, RNG_OUTER_KEY, ROUND_FLOOR, ROUND_NEAREST_EVEN, SUM_F64, SUM_I32, SUM_I64 } from './layout';
 import {
   adcGain, adcMax, adcMin, adcOffset, cellsInRange, weightMax, weightMin, dacGain, dacMax, dacMin, dacOffset, diag, DRIVE_F, DRIVE_I, LIVE, mismatch, NOISE, noiseOn, OUT, readStd,
-  rngNoise, rngOuter, roundAdc, SUM_F, SUM_I, sumMode, word, wordAt, xbar, xbarCols, xbarI16, xbarRows,
+  copyWords, rngNoise, rngOuter, roundAdc, SUM_F, SUM_I, sumMode, word, wordAt, xbar, xbarCols, xbarI16, xbarRows,
 } from './state';
 import * as S from './state';
 
@@ -468,7 +468,7 @@ function convert(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: i32, 
     const y = scl(<i64>code, sho);
     store<i32>(OUT + (<usize>o << 2), <i32>sat(accumulate ? word(dst + o) + y : y));
   }
-  memory.copy(wordAt(dst), OUT, <usize>outLen << 2);
+  copyWords(wordAt(dst), OUT, outLen);
 }
 
 /**

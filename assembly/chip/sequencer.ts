@@ -16,7 +16,7 @@ import {
   RT_DELAY, RT_LENGTH, RT_RECV_PHASE, RT_RECV_TICK, RT_SEND_PHASE, RT_SEND_TICK, RT_SLOTS,
   STATUS_AT_BARRIER, STATUS_HALTED, STATUS_RUNNING,
 } from './layout';
-import { activate, deactivate, word, wordAt } from './state';
+import { activate, copyWords, deactivate, word, wordAt } from './state';
 import * as V from './vector';
 
 let cfg: usize = 0;
@@ -190,7 +190,7 @@ function run(k: i32, core: usize, phase: i32): i32 {
       }
       case I.OP_SEND: {
         const words = slot(ref, tickNo);
-        memory.copy(words, wordAt(I.send_src(w0, w1)), <usize>I.send_len(w0, w1) << 2);
+        copyWords(words, wordAt(I.send_src(w0, w1)), <i32>I.send_len(w0, w1));
         store<i64>(ref + RT_SEND_TICK, tickNo);
         store<i32>(ref + RT_SEND_PHASE, phase);
         if (races(ref, RT_RECV_TICK, RT_RECV_PHASE, phase)) err = fail(ERR_ROUTE_RACE, k, pc);
@@ -204,16 +204,17 @@ function run(k: i32, core: usize, phase: i32): i32 {
           break;
         }
         // what was sent `delay` ticks ago: slot (tick + 1) mod (delay + 1)
-        memory.copy(wordAt(I.recv_dst(w0, w1)), slot(ref, tickNo + 1), <usize>I.recv_len(w0, w1) << 2);
+        copyWords(wordAt(I.recv_dst(w0, w1)), slot(ref, tickNo + 1), <i32>I.recv_len(w0, w1));
         break;
       }
-      case I.OP_IN: memory.copy(wordAt(I.in_dst(w0, w1)), ref, <usize>I.in_len(w0, w1) << 2); break;
-      case I.OP_TGT: memory.copy(wordAt(I.tgt_dst(w0, w1)), ref, <usize>I.tgt_len(w0, w1) << 2); break;
-      case I.OP_PROBE: memory.copy(ref, wordAt(I.probe_src(w0, w1)), <usize>I.probe_len(w0, w1) << 2); break;
+      case I.OP_IN: copyWords(wordAt(I.in_dst(w0, w1)), ref, <i32>I.in_len(w0, w1)); break;
+      case I.OP_TGT: copyWords(wordAt(I.tgt_dst(w0, w1)), ref, <i32>I.tgt_len(w0, w1)); break;
+      case I.OP_PROBE: copyWords(ref, wordAt(I.probe_src(w0, w1)), <i32>I.probe_len(w0, w1)); break;
       default: compute(op, w0, w1, ref);
     }
     if (err != ERR_NONE) break;
-    pc = endOfBody(core, next);
+    // most programs open no loop: no call then
+    pc = load<i32>(core + CORE_NLOOPS) == 0 ? next : endOfBody(core, next);
   }
   deactivate();
   store<i32>(core + CORE_PC, pc);

@@ -140,3 +140,15 @@ export function deactivate(): void {
 @inline export function wordAt(addr: i32): usize {
   return mem + (<usize>addr << 2);
 }
+
+/**
+ * memory.copy of `words` i32 words from src to dst (overlapping or not): short vectors word by
+ * word (V8 runs memory.copy as a call out of the module, which costs more than a few words), in
+ * the direction that reads every word before it is overwritten.
+ */
+// @ts-ignore: decorator
+@inline export function copyWords(dst: usize, src: usize, words: i32): void {
+  if (words > 16) memory.copy(dst, src, <usize>words << 2);
+  else if (dst <= src) for (let i = 0; i < words; i++) store<i32>(dst + (<usize>i << 2), load<i32>(src + (<usize>i << 2)));
+  else for (let i = words - 1; i >= 0; i--) store<i32>(dst + (<usize>i << 2), load<i32>(src + (<usize>i << 2)));
+}

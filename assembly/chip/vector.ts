@@ -6,7 +6,7 @@
 import * as I from '../isa.generated';
 import { BEYOND, rnd, rndWide, sat, scl, shlSat } from './arith';
 import { LUT_ENTRIES, LUT_N, LUT_OUT_SHIFT, LUT_SHIFT, LUT_XMIN, ROUND_FLOOR, ROUND_NEAREST_EVEN } from './layout';
-import { OUT, word, wordAt } from './state';
+import { copyWords, OUT, word, wordAt } from './state';
 import * as S from './state';
 
 // @ts-ignore: decorator
@@ -22,7 +22,7 @@ import * as S from './state';
 
 // @ts-ignore: decorator
 @inline function commit(at: usize, dst: i32, len: i32): void {
-  if (at == OUT) memory.copy(wordAt(dst), OUT, <usize>len << 2);
+  if (at == OUT) copyWords(wordAt(dst), OUT, len);
 }
 
 // @ts-ignore: decorator
@@ -75,7 +75,7 @@ function lut(t: usize, x: i64): i64 {
 }
 
 export function vcopy(w0: u64, w1: u64): void {
-  memory.copy(wordAt(I.vcopy_dst(w0, w1)), wordAt(I.vcopy_a(w0, w1)), <usize>I.vcopy_len(w0, w1) << 2);
+  copyWords(wordAt(I.vcopy_dst(w0, w1)), wordAt(I.vcopy_a(w0, w1)), <i32>I.vcopy_len(w0, w1));
 }
 
 export function vset(w0: u64, w1: u64): void {
