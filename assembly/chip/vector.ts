@@ -274,7 +274,7 @@ export function vmul(w0: u64, w1: u64): void {
   const sh = <i32>I.vmul_sh(w0, w1);
   const at = resultsAt(dst, len, a, b, b);
   let i0 = 0;
-  if (lanesRound()) {
+  if (lanesRound() && len >= 4) {
     if (fitsI32(<u64>maxAbsWords(wordAt(a), len), <u64>maxAbsWords(wordAt(b), len), sh)) i0 = products4i32<u8>(at, len, wordAt(a), i32x4.splat(0), false, wordAt(b), i32x4.splat(0), false, 0, sh);
     else i0 = products4<u8>(at, len, wordAt(a), i32x4.splat(0), false, wordAt(b), i32x4.splat(0), false, 0, sh);
   }
@@ -287,7 +287,7 @@ export function vmuli(w0: u64, w1: u64): void {
   const imm = <i64>I.vmuli_imm(w0, w1), sh = <i32>I.vmuli_sh(w0, w1);
   const at = resultsAt(dst, len, a, a, a);
   let i0 = 0;
-  if (lanesRound()) {
+  if (lanesRound() && len >= 4) {
     if (fitsI32(<u64>maxAbsWords(wordAt(a), len), <u64>abs<i64>(imm), sh)) i0 = products4i32<u8>(at, len, wordAt(a), i32x4.splat(0), false, 0, i32x4.splat(<i32>imm), true, 0, sh);
     else i0 = products4<u8>(at, len, wordAt(a), i32x4.splat(0), false, 0, i32x4.splat(<i32>imm), true, 0, sh);
   }
@@ -300,7 +300,7 @@ export function vaxpy(w0: u64, w1: u64): void {
   const imm = <i64>I.vaxpy_imm(w0, w1), sh = <i32>I.vaxpy_sh(w0, w1);
   const at = resultsAt(dst, len, a, b, b);
   let i0 = 0;
-  if (lanesRound()) {
+  if (lanesRound() && len >= 4) {
     if (fitsI32(<u64>abs<i64>(imm), <u64>maxAbsWords(wordAt(b), len), sh)) i0 = products4i32<i8>(at, len, 0, i32x4.splat(<i32>imm), true, wordAt(b), i32x4.splat(0), false, wordAt(a), sh);
     else i0 = products4<i8>(at, len, 0, i32x4.splat(<i32>imm), true, wordAt(b), i32x4.splat(0), false, wordAt(a), sh);
   }
