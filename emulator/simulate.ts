@@ -52,7 +52,8 @@ export function runBackend(backend: Backend, net: NetworkIR, ctx: SignalContext,
     const size = pops.get(name)!.size;
     inputs.push({ name, src: createSignal(spec, size, 'input', { ...ctx, where: `${net.file}: stimulus.inputs.${name}` }), buf: new Float64Array(size) });
   }
-  const fill = (x: { src: SignalSource; buf: Float64Array; shown?: number }, t: number) => {
+  const fill = (x: { src: SignalSource | null; buf: Float64Array; shown?: number }, t: number) => {
+    if (!x.src) return;
     const sample = x.src.sample?.(t);
     if (sample !== undefined && sample === x.shown) return;
     x.src.fill(t, x.buf);
@@ -86,7 +87,7 @@ export function runBackend(backend: Backend, net: NetworkIR, ctx: SignalContext,
       backend.setInput(x.name, x.buf);
     }
     for (const y of targets) {
-      if (y.src) fill(y as { src: SignalSource; buf: Float64Array; shown?: number }, t);
+      fill(y, t);
       backend.setTarget(y.name, y.buf, y.mask[phase]);
     }
     backend.setPlastic(net.phases[phase].plastic);
