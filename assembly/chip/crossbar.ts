@@ -18,11 +18,11 @@
 // candidates are drawn and visited.
 import { roundReal, sat, satW, scl } from './arith';
 import { mvmt_i16 } from '../xbar/index';
-import { fmix32x4, noiseReadKey, outerAccept, outerExecutionKey, outerFirstCandidate, outerLogKeep, outerNextCandidate, outerRowKey, outerSurelyNone, outerThinExponent, outerWord, readNoises, topBits } from './random';
+import { fmix32x4, fmixM1, fmixM2, noiseReadKey, outerAccept, outerExecutionKey, outerFirstCandidate, outerLogKeep, outerNextCandidate, outerRowKey, outerSurelyNone, outerThinExponent, outerWord, readNoises, topBits } from './random';
 import { RNG_NOISE_COUNT, RNG_NOISE_KEY, RNG_OUTER_COUNT, RNG_OUTER_KEY, ROUND_FLOOR, ROUND_NEAREST_EVEN, SUM_F64, SUM_I32, SUM_I64 } from './layout';
 import {
   adcGain, adcMax, adcMin, adcOffset, cellsInRange, weightMax, weightMin, dacGain, dacMax, dacMin, dacOffset, diag, DRIVE_F, DRIVE_I, LIVE, mismatch, NOISE, noiseOn, OUT, readStd,
-  copyWords, rngNoise, rngOuter, roundAdc, SUM_F, SUM_I, sumMode, word, wordAt, xbar, xbarCols, xbarI16, xbarRows,
+  copyWords, pin, rngNoise, rngOuter, roundAdc, SUM_F, SUM_I, sumMode, word, wordAt, xbar, xbarCols, xbarI16, xbarRows,
 } from './state';
 import * as S from './state';
 
@@ -421,11 +421,11 @@ function drives(src: i32, inLen: i32, shi: i32): bool {
  */
 function drivesUnit(src: i32, inLen: i32, s: i32, nearestEven: bool): i32 {
   const quads = inLen & ~3;
-  const lo = i32x4.splat(<i32>dacMin);
-  const hi = i32x4.splat(<i32>dacMax);
-  const mask = i32x4.splat(s == 0 ? 0 : (1 << s) - 1);
-  const bias = i32x4.splat(s == 0 ? 0 : (1 << (s - 1)) - 1);
-  const one = i32x4.splat(1);
+  const lo = pin(0, i32x4.splat(<i32>dacMin));
+  const hi = pin(1, i32x4.splat(<i32>dacMax));
+  const mask = pin(2, i32x4.splat(s == 0 ? 0 : (1 << s) - 1));
+  const bias = pin(3, i32x4.splat(s == 0 ? 0 : (1 << (s - 1)) - 1));
+  const one = pin(4, i32x4.splat(1));
   let clips = i32x4.splat(0);
   const x0 = wordAt(src);
   for (let k = 0; k < quads; k += 4) {
@@ -479,16 +479,16 @@ function convert(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: i32, 
  */
 function convertPairs(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: i32, accumulate: bool): i32 {
   const pairs = outLen & ~1;
-  const gain = f64x2.splat(adcGain);
-  const one = f64x2.splat(1.0);
-  const offset = f64x2.splat(adcOffset);
-  const std = f64x2.splat(readStd);
-  const lo = f64x2.splat(adcMin);
-  const hi = f64x2.splat(adcMax);
-  const sLo = f64x2.splat(<f64>S.stateMin);
-  const sHi = f64x2.splat(<f64>S.stateMax);
-  const scale = f64x2.splat(<f64>(<i64>1 << <i64>sho));
-  const magic = f64x2.splat(6755399441055744.0);
+  const gain = pin(0, f64x2.splat(adcGain));
+  const one = pin(1, f64x2.splat(1.0));
+  const offset = pin(2, f64x2.splat(adcOffset));
+  const std = pin(3, f64x2.splat(readStd));
+  const lo = pin(4, f64x2.splat(adcMin));
+  const hi = pin(5, f64x2.splat(adcMax));
+  const sLo = pin(6, f64x2.splat(<f64>S.stateMin));
+  const sHi = pin(7, f64x2.splat(<f64>S.stateMax));
+  const scale = pin(8, f64x2.splat(<f64>(<i64>1 << <i64>sho)));
+  const magic = pin(9, f64x2.splat(6755399441055744.0));
   const nearestEven = roundAdc == ROUND_NEAREST_EVEN;
   let clips = i64x2.splat(0);
   let sats = i64x2.splat(0);
@@ -555,15 +555,16 @@ function stochasticRowI16<FULL>(w: usize, ar: i32, x: usize, cols: i32, sh: i32,
   // every cell in the weight range (which saturation keeps true), the range at most 15 bits wide
   // and strictly inside int16: see below
   const narrowWeights = cellsInRange && weightMin > -32768 && weightMax < 32767 && weightMax - weightMin < 32767;
-  const a = i32x4.splat(ar);
-  const lo = i32x4.splat(<i32>weightMin);
-  const hi = i32x4.splat(<i32>weightMax);
-  const mask = i32x4.splat(sh >= 32 ? -1 : (1 << sh) - 1);
+  const a = pin(0, i32x4.splat(ar));
+  const lo = pin(1, i32x4.splat(<i32>weightMin));
+  const hi = pin(2, i32x4.splat(<i32>weightMax));
+  const mask = pin(3, i32x4.splat(sh >= 32 ? -1 : (1 << sh) - 1));
   const top = <u32>(32 - sh);
   // word of cell c: fmix32(rowKey + 2c * golden); lanes c .. c + 3, then c + 4 .. c + 7
   let t = i32x4.add(i32x4.splat(rowKey), i32x4(0, <i32>0x3c6ef372, <i32>0x78dde6e4, <i32>0xb54cda56));
-  const step4 = i32x4.splat(<i32>0xf1bbcdc8);
-  const step8 = i32x4.splat(<i32>0xe3779b90);
+  const step4 = pin(4, i32x4.splat(<i32>0xf1bbcdc8));
+  const step8 = pin(5, i32x4.splat(<i32>0xe3779b90));
+  const m1 = fmixM1(), m2 = fmixM2();
   let clamps = i32x4.splat(0);
   let c = 0;
   if (narrowWeights) {
@@ -571,12 +572,12 @@ function stochasticRowI16<FULL>(w: usize, ar: i32, x: usize, cols: i32, sh: i32,
     // sum leaves the weight range, this one leaves it on the same side (an update beyond int16
     // overshoots a range narrower than 2^15 from any cell inside it), so the same clamps, in half
     // the lanes
-    const lo16 = i16x8.splat(<i16>weightMin);
-    const hi16 = i16x8.splat(<i16>weightMax);
+    const lo16 = pin(6, i16x8.splat(<i16>weightMin));
+    const hi16 = pin(7, i16x8.splat(<i16>weightMax));
     let clamps16 = i16x8.splat(0);
     for (; c + 8 <= cols; c += 8) {
-      const d0 = fmix32x4(t);
-      const d1 = fmix32x4(i32x4.add(t, step4));
+      const d0 = fmix32x4(t, m1, m2);
+      const d1 = fmix32x4(i32x4.add(t, step4), m1, m2);
       t = i32x4.add(t, step8);
       const xc = x + (<usize>c << 2);
       const dw0 = srUpdate<FULL>(i32x4.mul(a, v128.load(xc)), d0, mask, sh, top);
@@ -590,8 +591,8 @@ function stochasticRowI16<FULL>(w: usize, ar: i32, x: usize, cols: i32, sh: i32,
     clamps = i32x4.extadd_pairwise_i16x8_s(clamps16);
   }
   for (; c + 8 <= cols; c += 8) {
-    const d0 = fmix32x4(t);
-    const d1 = fmix32x4(i32x4.add(t, step4));
+    const d0 = fmix32x4(t, m1, m2);
+    const d1 = fmix32x4(i32x4.add(t, step4), m1, m2);
     t = i32x4.add(t, step8);
     const xc = x + (<usize>c << 2);
     const dw0 = srUpdate<FULL>(i32x4.mul(a, v128.load(xc)), d0, mask, sh, top);
@@ -605,7 +606,7 @@ function stochasticRowI16<FULL>(w: usize, ar: i32, x: usize, cols: i32, sh: i32,
     v128.store(at, i16x8.narrow_i32x4_s(i32x4.max_s(i32x4.min_s(v0, hi), lo), i32x4.max_s(i32x4.min_s(v1, hi), lo)));
   }
   if (c + 4 <= cols) {
-    const d = fmix32x4(t);
+    const d = fmix32x4(t, m1, m2);
     const dw = srUpdate<FULL>(i32x4.mul(a, v128.load(x + (<usize>c << 2))), d, mask, sh, top);
     const at = w + (<usize>c << 1);
     const v = i32x4.add(i32x4.extend_low_i16x8_s(v128.load64_zero(at)), dw);
@@ -640,22 +641,23 @@ function stochasticRowI16<FULL>(w: usize, ar: i32, x: usize, cols: i32, sh: i32,
  * added in i32 lanes and saturated, every clamp counted. The tail goes one by one.
  */
 function stochasticRowI16Wide(w: usize, ar: i32, x: usize, cols: i32, sh: i32, rowKey: u32): void {
-  const a = i32x4.splat(ar);
-  const lo = i32x4.splat(<i32>weightMin);
-  const hi = i32x4.splat(<i32>weightMax);
-  const mask = i64x2.splat((<i64>1 << <i64>sh) - 1);
+  const a = pin(0, i32x4.splat(ar));
+  const lo = pin(1, i32x4.splat(<i32>weightMin));
+  const hi = pin(2, i32x4.splat(<i32>weightMax));
+  const mask = pin(3, i64x2.splat((<i64>1 << <i64>sh) - 1));
   const two = sh > 32;
   const down = 64 - sh;
   // word 0 of cell c: fmix32(rowKey + 2c * golden), word 1: + golden
   let t = i32x4.add(i32x4.splat(rowKey), i32x4(0, <i32>0x3c6ef372, <i32>0x78dde6e4, <i32>0xb54cda56));
-  const g1 = i32x4.splat(<i32>0x9e3779b9);
-  const step4 = i32x4.splat(<i32>0xf1bbcdc8);
+  const g1 = pin(4, i32x4.splat(<i32>0x9e3779b9));
+  const step4 = pin(5, i32x4.splat(<i32>0xf1bbcdc8));
+  const m1 = fmixM1(), m2 = fmixM2();
   const quads = cols & ~3;
   let clamps = 0;
   for (let c = 0; c < quads; c += 4) {
-    const w0 = fmix32x4(t);
+    const w0 = fmix32x4(t, m1, m2);
     // for sh <= 32 the low word cannot reach the top sh bits
-    const w1 = two ? fmix32x4(i32x4.add(t, g1)) : i32x4.splat(0);
+    const w1 = two ? fmix32x4(i32x4.add(t, g1), m1, m2) : i32x4.splat(0);
     t = i32x4.add(t, step4);
     const q0 = i64x2.shr_u(i32x4.shuffle(w1, w0, 0, 4, 1, 5), down);
     const q1 = i64x2.shr_u(i32x4.shuffle(w1, w0, 2, 6, 3, 7), down);

@@ -16,12 +16,24 @@ const ONE: usize = memory.data(4, 4);
   return h ^ (h >>> 16);
 }
 
-/** fmix32 in each u32 lane */
+/** fmix32 in each u32 lane; m1, m2 its multipliers from fmixMultipliers (pinned before the loop) */
 // @ts-ignore: decorator
-@inline export function fmix32x4(h: v128): v128 {
-  h = i32x4.mul(v128.xor(h, i32x4.shr_u(h, 16)), i32x4.splat(0x85ebca6b));
-  h = i32x4.mul(v128.xor(h, i32x4.shr_u(h, 13)), i32x4.splat(0xc2b2ae35));
+@inline export function fmix32x4(h: v128, m1: v128, m2: v128): v128 {
+  h = i32x4.mul(v128.xor(h, i32x4.shr_u(h, 16)), m1);
+  h = i32x4.mul(v128.xor(h, i32x4.shr_u(h, 13)), m2);
   return v128.xor(h, i32x4.shr_u(h, 16));
+}
+
+/** the first multiplier of fmix32 in every lane, pinned (S.pin) in slot 14 */
+// @ts-ignore: decorator
+@inline export function fmixM1(): v128 {
+  return S.pin(14, i32x4.splat(0x85ebca6b));
+}
+
+/** the second multiplier, in slot 15 */
+// @ts-ignore: decorator
+@inline export function fmixM2(): v128 {
+  return S.pin(15, i32x4.splat(0xc2b2ae35));
 }
 
 /** outerExecutionKey of random.ts: E_n from the core key K */
@@ -222,17 +234,18 @@ export function readNoises(read: u32, out: usize, n: i32): void {
   const quads = n & ~3;
   // word 0 of lines o .. o + 3: M + golden 4o + (0, 4, 8, 12) golden
   let t = i32x4.add(i32x4.splat(read), i32x4(0, <i32>0x78dde6e4, <i32>0xf1bbcdc8, <i32>0x6a99b4ac));
-  const g1 = i32x4.splat(<i32>0x9e3779b9);
-  const g2 = i32x4.splat(<i32>0x3c6ef372);
-  const step = i32x4.splat(<i32>0xe3779b90);
-  const half = f64x2.splat(0.5);
-  const unit = f64x2.splat(2.3283064365386963e-10);
-  const scale = f64x2.splat(READ_NOISE_SCALE);
-  const c32 = i32x4.splat(32);
+  const g1 = S.pin(0, i32x4.splat(<i32>0x9e3779b9));
+  const g2 = S.pin(1, i32x4.splat(<i32>0x3c6ef372));
+  const step = S.pin(2, i32x4.splat(<i32>0xe3779b90));
+  const half = S.pin(3, f64x2.splat(0.5));
+  const unit = S.pin(4, f64x2.splat(2.3283064365386963e-10));
+  const scale = S.pin(5, f64x2.splat(READ_NOISE_SCALE));
+  const c32 = S.pin(6, i32x4.splat(32));
+  const m1 = fmixM1(), m2 = fmixM2();
   for (let o = 0; o < quads; o += 4) {
-    const w0 = fmix32x4(t);
-    const w1 = fmix32x4(i32x4.add(t, g1));
-    const w2 = fmix32x4(i32x4.add(t, g2));
+    const w0 = fmix32x4(t, m1, m2);
+    const w1 = fmix32x4(i32x4.add(t, g1), m1, m2);
+    const w2 = fmix32x4(i32x4.add(t, g2), m1, m2);
     t = i32x4.add(t, step);
     // bits per byte (<= 16 for the two words), then per u32 lane
     const bits = i8x16.add(i8x16.popcnt(w0), i8x16.popcnt(w1));

@@ -152,3 +152,21 @@ export function deactivate(): void {
   else if (dst <= src) for (let i = 0; i < words; i++) store<i32>(dst + (<usize>i << 2), load<i32>(src + (<usize>i << 2)));
   else for (let i = words - 1; i >= 0; i--) store<i32>(dst + (<usize>i << 2), load<i32>(src + (<usize>i << 2)));
 }
+
+/** where pin() parks loop invariants: PIN_SLOTS v128 */
+const PIN_SLOTS = 16;
+const PIN: usize = memory.data(16 * PIN_SLOTS, 16);
+
+/**
+ * v, as a value the engine keeps in a register across the loop that follows. V8's Turbofan places
+ * pure values (splats, int/float conversions, constants) at their uses, so a loop recomputes every
+ * invariant it reads on each iteration; a value loaded from memory is computed once, before the
+ * loop. Slots 0 .. PIN_SLOTS - 1; a function may reuse the slots of any function it does not call
+ * while its pinned values are live (the values are in locals once loaded).
+ */
+// @ts-ignore: decorator
+@inline export function pin(slot: i32, v: v128): v128 {
+  const at = PIN + (<usize>slot << 4);
+  v128.store(at, v);
+  return v128.load(at);
+}

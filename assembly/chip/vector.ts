@@ -6,7 +6,7 @@
 import * as I from '../isa.generated';
 import { BEYOND, rnd, rndWide, sat, scl, shlSat } from './arith';
 import { LUT_ENTRIES, LUT_N, LUT_OUT_SHIFT, LUT_SHIFT, LUT_XMIN, ROUND_FLOOR, ROUND_NEAREST_EVEN } from './layout';
-import { copyWords, OUT, word, wordAt } from './state';
+import { copyWords, OUT, pin, word, wordAt } from './state';
 import * as S from './state';
 
 // @ts-ignore: decorator
@@ -124,8 +124,8 @@ export function vsub(w0: u64, w1: u64): void {
 @inline function addSub4<ADD>(at: usize, len: i32, a: usize, b: usize): i32 {
   if (S.stateMin <= -2147483648 || S.stateMax >= 2147483647) return 0;
   const quads = len & ~3;
-  const min = i32x4.splat(<i32>S.stateMin), max = i32x4.splat(<i32>S.stateMax);
-  const limit = i32x4.splat(0x7fffffff);
+  const min = pin(0, i32x4.splat(<i32>S.stateMin)), max = pin(1, i32x4.splat(<i32>S.stateMax));
+  const limit = pin(2, i32x4.splat(0x7fffffff));
   let count = i32x4.splat(0);
   for (let i = 0; i < quads; i += 4) {
     const off = <usize>i << 2;
@@ -161,18 +161,31 @@ export function vsub(w0: u64, w1: u64): void {
   return S.roundState == ROUND_NEAREST_EVEN || S.roundState == ROUND_FLOOR;
 }
 
-/** rnd(p, sh) per i64 lane, 1 <= sh <= 63 (mask = 2^sh - 1, bias = 2^(sh-1) - 1) */
+/** rnd(p, sh) per i64 lane, 1 <= sh <= 63 (mask = 2^sh - 1, bias = 2^(sh-1) - 1, one = 1 in each lane) */
 // @ts-ignore: decorator
-@inline function rnd2(p: v128, sh: i32, mask: v128, bias: v128, nearestEven: bool): v128 {
+@inline function rnd2(p: v128, sh: i32, mask: v128, bias: v128, one: v128, nearestEven: bool): v128 {
   const q = i64x2.shr_s(p, sh);
   if (!nearestEven) return q;
-  return i64x2.add(q, i64x2.shr_u(i64x2.add(i64x2.add(v128.and(p, mask), bias), v128.and(q, i64x2.splat(1))), sh));
+  return i64x2.add(q, i64x2.shr_u(i64x2.add(i64x2.add(v128.and(p, mask), bias), v128.and(q, one)), sh));
 }
 
-/** Four results from two i64x2 halves: clamped to formats.state (clamps subtracted from `count` lanes), narrowed to i32 words. */
+/** formats.state's lower and upper limit in i64 lanes, pinned in slots 8 and 9 (for sat4) */
 // @ts-ignore: decorator
-@inline function sat4(lo: v128, hi: v128, count: usize): v128 {
-  const min = i64x2.splat(S.stateMin), max = i64x2.splat(S.stateMax);
+@inline function stateMin2(): v128 {
+  return pin(8, i64x2.splat(S.stateMin));
+}
+
+// @ts-ignore: decorator
+@inline function stateMax2(): v128 {
+  return pin(9, i64x2.splat(S.stateMax));
+}
+
+/**
+ * Four results from two i64x2 halves: clamped to formats.state (min, max: stateMin2(), stateMax2();
+ * clamps subtracted from `count` lanes), narrowed to i32 words.
+ */
+// @ts-ignore: decorator
+@inline function sat4(lo: v128, hi: v128, count: usize, min: v128, max: v128): v128 {
   const l0 = i64x2.lt_s(lo, min), h0 = i64x2.gt_s(lo, max), l1 = i64x2.lt_s(hi, min), h1 = i64x2.gt_s(hi, max);
   v128.store(count, i64x2.add(v128.load(count), i64x2.add(v128.or(l0, h0), v128.or(l1, h1))));
   const a = v128.bitselect(min, v128.bitselect(max, lo, h0), l0);
@@ -202,15 +215,17 @@ function maxAbsWords(v: usize, len: i32): u32 {
 @inline function products4i32<ACC>(at: usize, len: i32, xa: usize, xc: v128, xConst: bool, ya: usize, yc: v128, yConst: bool, ca: usize, sh: i32): i32 {
   const quads = len & ~3;
   const nearestEven = S.roundState == ROUND_NEAREST_EVEN;
-  const mask = i32x4.splat(sh == 0 ? 0 : (1 << sh) - 1);
-  const bias = i32x4.splat(sh == 0 ? 0 : (1 << (sh - 1)) - 1);
-  const one = i32x4.splat(1);
-  const min = i32x4.splat(<i32>S.stateMin), max = i32x4.splat(<i32>S.stateMax);
+  const mask = pin(0, i32x4.splat(sh == 0 ? 0 : (1 << sh) - 1));
+  const bias = pin(1, i32x4.splat(sh == 0 ? 0 : (1 << (sh - 1)) - 1));
+  const one = pin(2, i32x4.splat(1));
+  const min = pin(3, i32x4.splat(<i32>S.stateMin)), max = pin(4, i32x4.splat(<i32>S.stateMax));
+  const limit = pin(5, i32x4.splat(0x7fffffff));
+  const xk = pin(6, xc), yk = pin(7, yc);
   let count = i32x4.splat(0);
   for (let i = 0; i < quads; i += 4) {
     const off = <usize>i << 2;
-    const x = xConst ? xc : v128.load(xa + off);
-    const y = yConst ? yc : v128.load(ya + off);
+    const x = xConst ? xk : v128.load(xa + off);
+    const y = yConst ? yk : v128.load(ya + off);
     let v = i32x4.mul(x, y);
     if (sh != 0) {
       const q = i32x4.shr_s(v, sh);
@@ -221,7 +236,7 @@ function maxAbsWords(v: usize, len: i32): u32 {
       const c = v128.load(ca + off);
       const sum = i32x4.add(v, c);
       const overflow = i32x4.shr_s(v128.and(v128.xor(sum, v), v128.xor(sum, c)), 31);
-      v = v128.bitselect(v128.xor(i32x4.shr_s(v, 31), i32x4.splat(0x7fffffff)), sum, overflow);
+      v = v128.bitselect(v128.xor(i32x4.shr_s(v, 31), limit), sum, overflow);
     }
     const l = i32x4.lt_s(v, min), h = i32x4.gt_s(v, max);
     count = i32x4.add(count, v128.or(l, h));
@@ -245,25 +260,28 @@ function maxAbsWords(v: usize, len: i32): u32 {
 @inline function products4<ACC>(at: usize, len: i32, xa: usize, xc: v128, xConst: bool, ya: usize, yc: v128, yConst: bool, ca: usize, sh: i32): i32 {
   const quads = len & ~3;
   const nearestEven = S.roundState == ROUND_NEAREST_EVEN;
-  const mask = i64x2.splat(sh == 0 ? 0 : (<i64>1 << <i64>sh) - 1);
-  const bias = i64x2.splat(sh == 0 ? 0 : (<i64>1 << <i64>(sh - 1)) - 1);
+  const mask = pin(0, i64x2.splat(sh == 0 ? 0 : (<i64>1 << <i64>sh) - 1));
+  const bias = pin(1, i64x2.splat(sh == 0 ? 0 : (<i64>1 << <i64>(sh - 1)) - 1));
+  const one = pin(2, i64x2.splat(1));
+  const xk = pin(6, xc), yk = pin(7, yc);
+  const min = stateMin2(), max = stateMax2();
   v128.store(COUNT, i64x2.splat(0));
   for (let i = 0; i < quads; i += 4) {
     const off = <usize>i << 2;
-    const x = xConst ? xc : v128.load(xa + off);
-    const y = yConst ? yc : v128.load(ya + off);
+    const x = xConst ? xk : v128.load(xa + off);
+    const y = yConst ? yk : v128.load(ya + off);
     let lo = i64x2.extmul_low_i32x4_s(x, y);
     let hi = i64x2.extmul_high_i32x4_s(x, y);
     if (sh != 0) {
-      lo = rnd2(lo, sh, mask, bias, nearestEven);
-      hi = rnd2(hi, sh, mask, bias, nearestEven);
+      lo = rnd2(lo, sh, mask, bias, one, nearestEven);
+      hi = rnd2(hi, sh, mask, bias, one, nearestEven);
     }
     if (isSigned<ACC>()) {
       const c = v128.load(ca + off);
       lo = i64x2.add(lo, i64x2.extend_low_i32x4_s(c));
       hi = i64x2.add(hi, i64x2.extend_high_i32x4_s(c));
     }
-    v128.store(at + off, sat4(lo, hi, COUNT));
+    v128.store(at + off, sat4(lo, hi, COUNT, min, max));
   }
   S.stateSaturations -= <f64>(i64x2.extract_lane(v128.load(COUNT), 0) + i64x2.extract_lane(v128.load(COUNT), 1));
   return quads;
@@ -346,12 +364,14 @@ export function vclip(w0: u64, w1: u64): void {
 function lut4(at: usize, x: usize, len: i32, xMin: i32, shift: i32, n: i32, entries: usize, outShift: i32): i32 {
   const quads = len & ~3;
   const nearestEven = S.roundState == ROUND_NEAREST_EVEN;
-  const lo32 = i32x4.splat(xMin), hi32 = i32x4.splat(xMin + (n - 1) * (1 << shift));
-  const last = i32x4.splat(n - 2);
-  const mask = i64x2.splat((<i64>1 << <i64>shift) - 1);
-  const bias = i64x2.splat((<i64>1 << <i64>(shift - 1)) - 1);
+  const lo32 = pin(0, i32x4.splat(xMin)), hi32 = pin(1, i32x4.splat(xMin + (n - 1) * (1 << shift)));
+  const last = pin(2, i32x4.splat(n - 2));
+  const mask = pin(3, i64x2.splat((<i64>1 << <i64>shift) - 1));
+  const bias = pin(4, i64x2.splat((<i64>1 << <i64>(shift - 1)) - 1));
+  const one = pin(5, i64x2.splat(1));
   const lim = BEYOND >> <i64>outShift;
-  const limHi = i64x2.splat(lim), limLo = i64x2.splat(-lim);
+  const limHi = pin(6, i64x2.splat(lim)), limLo = pin(7, i64x2.splat(-lim));
+  const min = stateMin2(), max = stateMax2();
   v128.store(COUNT, i64x2.splat(0));
   for (let i = 0; i < quads; i += 4) {
     const off = <usize>i << 2;
@@ -364,13 +384,13 @@ function lut4(at: usize, x: usize, len: i32, xMin: i32, shift: i32, n: i32, entr
     const a23 = i64x2.replace_lane(i64x2.splat(<i64>load<i32>(e2)), 1, <i64>load<i32>(e3));
     const b01 = i64x2.replace_lane(i64x2.splat(<i64>load<i32>(e0, 4)), 1, <i64>load<i32>(e1, 4));
     const b23 = i64x2.replace_lane(i64x2.splat(<i64>load<i32>(e2, 4)), 1, <i64>load<i32>(e3, 4));
-    let y01 = i64x2.add(a01, rnd2(i64x2.mul(i64x2.sub(b01, a01), i64x2.extend_low_i32x4_s(f)), shift, mask, bias, nearestEven));
-    let y23 = i64x2.add(a23, rnd2(i64x2.mul(i64x2.sub(b23, a23), i64x2.extend_high_i32x4_s(f)), shift, mask, bias, nearestEven));
+    let y01 = i64x2.add(a01, rnd2(i64x2.mul(i64x2.sub(b01, a01), i64x2.extend_low_i32x4_s(f)), shift, mask, bias, one, nearestEven));
+    let y23 = i64x2.add(a23, rnd2(i64x2.mul(i64x2.sub(b23, a23), i64x2.extend_high_i32x4_s(f)), shift, mask, bias, one, nearestEven));
     if (outShift != 0) {
       y01 = i64x2.shl(v128.bitselect(limLo, v128.bitselect(limHi, y01, i64x2.gt_s(y01, limHi)), i64x2.lt_s(y01, limLo)), outShift);
       y23 = i64x2.shl(v128.bitselect(limLo, v128.bitselect(limHi, y23, i64x2.gt_s(y23, limHi)), i64x2.lt_s(y23, limLo)), outShift);
     }
-    v128.store(at + off, sat4(y01, y23, COUNT));
+    v128.store(at + off, sat4(y01, y23, COUNT, min, max));
   }
   S.stateSaturations -= <f64>(i64x2.extract_lane(v128.load(COUNT), 0) + i64x2.extract_lane(v128.load(COUNT), 1));
   return quads;
