@@ -17,6 +17,7 @@
 // v128 step. Rows whose products are small against 2^sh are thinned (random.ts): only their
 // candidates are drawn and visited.
 import { roundReal, sat, satW, scl } from './arith';
+import { maxAbsWords, nonzeroIndices } from './lanes';
 import { mvmt_i16 } from '../xbar/index';
 import { fmix32x4, fmixM1, fmixM2, noiseReadKey, outerAccept, outerExecutionKey, outerFirstCandidate, outerLogKeep, outerNextCandidate, outerRowKey, outerSurelyNone, outerThinExponent, outerWord, readNoises, topBits } from './random';
 import { RNG_NOISE_COUNT, RNG_NOISE_KEY, RNG_OUTER_COUNT, RNG_OUTER_KEY, ROUND_FLOOR, ROUND_NEAREST_EVEN, SUM_F64, SUM_I32, SUM_I64 } from './layout';
@@ -83,18 +84,11 @@ import * as S from './state';
  * products of a pair could reach 2^31, beyond i32x4.dot_i16x8_s).
  */
 function livePairs(row: i32, col: i32, rows: i32, refuseMin: bool): i32 {
-  // the rows with a nonzero drive, listed without a branch per row (which drives are zero varies
-  // from read to read, and mispredicted branches cost more than the listing), in OUT, free until
-  // the conversion
-  let live = 0;
-  let minSeen = false;
-  for (let r = 0; r < rows; r++) {
-    const d = <i32>load<i64>(DRIVE_I + (<usize>r << 3));
-    store<i32>(OUT + (<usize>live << 2), r);
-    live += <i32>(d != 0);
-    minSeen = minSeen | (d == -32768);
+  // the rows with a nonzero drive, in OUT, free until the conversion
+  const live = nonzeroIndices<i64>(DRIVE_I, rows, OUT);
+  if (refuseMin) {
+    for (let k = 0; k < live; k++) if (load<i64>(DRIVE_I + (<usize>load<i32>(OUT + (<usize>k << 2)) << 3)) == -32768) return -1;
   }
-  if (refuseMin && minSeen) return -1;
   const n = (live + 1) >> 1;
   for (let k = 0; k < n; k++) {
     const a = load<i32>(OUT + (<usize>(2 * k) << 2));
@@ -527,16 +521,6 @@ function diagonalCells(at: usize, n: i32): i32 {
   return k;
 }
 
-/** max |x[c]| over the cols words from `x` */
-function maxAbs(x: usize, cols: i32): i64 {
-  let m: i64 = 0;
-  for (let c = 0; c < cols; c++) {
-    const v = abs<i64>(<i64>load<i32>(x + (<usize>c << 2)));
-    if (v > m) m = v;
-  }
-  return m;
-}
-
 /** floor((p + q) / 2^sh) per i32 lane, q = the top sh bits of the word d; FULL: sh = 32 */
 // @ts-ignore: decorator
 @inline function srUpdate<FULL>(p: v128, d: v128, mask: v128, sh: i32, top: u32): v128 {
@@ -744,11 +728,15 @@ function outerCells<T>(a: i32, x: i32, row: i32, col: i32, rows: i32, cols: i32,
     execution = outerExecutionKey(load<u32>(rngOuter), n);
   }
   // |a x| < 2^31 for every cell of a row whose |a| is at most this
-  const xMax = words == 1 ? maxAbs(wordAt(x), cols) : 0;
+  const xMax: i64 = words == 1 ? <i64>maxAbsWords(wordAt(x), cols) : 0;
   const aFits: i64 = xMax == 0 ? <i64>0x7fffffff : <i64>0x7fffffff / xMax;
   // without noSelf cells every cell is a draw
   if (words != 0 && diag == 0) S.draws += <f64>rows * <f64>cols;
-  for (let r = 0; r < rows; r++) {
+  // rows whose factor is 0 change nothing (above): then only the others are visited, listed in OUT
+  const sparse = cellsInRange && diag == 0;
+  const visits = sparse ? nonzeroIndices<i32>(wordAt(a), rows, OUT) : rows;
+  for (let k = 0; k < visits; k++) {
+    const r = sparse ? load<i32>(OUT + (<usize>k << 2)) : k;
     const ar = word(a + r);
     if (ar == 0 && cellsInRange && diag == 0) continue;
     const w = cellAt<T>(row + r, col);

@@ -6,6 +6,7 @@
 import * as I from '../isa.generated';
 import { BEYOND, rnd, rndWide, sat, scl, shlSat } from './arith';
 import { LUT_ENTRIES, LUT_N, LUT_OUT_SHIFT, LUT_SHIFT, LUT_XMIN, ROUND_FLOOR, ROUND_NEAREST_EVEN } from './layout';
+import { maxAbsWords } from './lanes';
 import { copyWords, OUT, pin, word, wordAt } from './state';
 import * as S from './state';
 
@@ -195,16 +196,6 @@ export function vsub(w0: u64, w1: u64): void {
 
 /** scratch: two i64 clamp counts */
 const COUNT: usize = memory.data(16, 16);
-
-/** max |v[i]| over the len words from v (as u32: |-2^31| = 2^31) */
-function maxAbsWords(v: usize, len: i32): u32 {
-  let m = i32x4.splat(0);
-  const quads = len & ~3;
-  for (let i = 0; i < quads; i += 4) m = i32x4.max_u(m, i32x4.abs(v128.load(v + (<usize>i << 2))));
-  let r = max<u32>(max<u32>(i32x4.extract_lane(m, 0), i32x4.extract_lane(m, 1)), max<u32>(i32x4.extract_lane(m, 2), i32x4.extract_lane(m, 3)));
-  for (let i = quads; i < len; i++) r = max<u32>(r, <u32>abs<i32>(load<i32>(v + (<usize>i << 2))));
-  return r;
-}
 
 /**
  * products4 in i32 lanes, for when every product lies within i32 (|x| max |y| < 2^31), 0 <= sh <= 31

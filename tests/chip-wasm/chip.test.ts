@@ -139,6 +139,18 @@ describe('arithmetic corners', () => {
     }
   });
 
+  it('rows listed by their nonzero drive or factor, four at a time: every pattern of four rows, a tail, none, all', () => {
+    // 67 rows: groups of four whose nonzero entries spell every mask 0 .. 15, then a tail of three
+    const pattern = Array.from({ length: 67 }, (_, r) => (r < 64 ? ((r >> 2) >> (r & 3)) & 1 : r & 1) * (r % 2 ? -(r + 1) : r + 1) * 3);
+    const weights = { 0: Array.from({ length: 67 * 10 }, (_, k) => [Math.floor(k / 10), k % 10, ((k * 29) % 201) - 100] as [number, number, number]) };
+    const spec = (s: Parameters<NonNullable<TestImage['spec']>>[0]) => Object.assign(s, { seed: 3, core: { ...s.core, crossbar: { rows: 68, cols: 12 } } });
+    for (const drives of [pattern, pattern.map(() => 0), pattern.map((_, r) => r - 33)]) {
+      const x = Array.from({ length: 10 }, (_, c) => (c - 4) * 1000);
+      const memory = { 0: { 0: drives, 80: x } };
+      same('mvm @100, @0, r0, c0, 67, 10, sh+0, sh+0\nouter.sr @0, @80, r0, c0, 67, 10, sh12\nmvm.acc @100, @0, r0, c0, 67, 10, sh-2, sh+1\nhalt', { weights, memory, memoryWords: 128, spec }, 3);
+    }
+  });
+
   it('vmul, vmuli, vaxpy in lanes (i32 and i64, four at a time and a tail), in place and shifted, 16- and 32-bit state, nearest and floor', () => {
     const smallA = [3, -3, 100, -100, 7, 0, 1, -1, 255, -256, 9];
     const bigA = [2 ** 31 - 1, -(2 ** 31), 3, -3, 2 ** 20, -(2 ** 20), 0, 1, 32767, -32768, 5];
