@@ -446,8 +446,13 @@ function drivesUnit(src: i32, inLen: i32, s: i32, nearestEven: bool): i32 {
  * (i32x4.dot_i16x8_s, four rows sharing each load of the drives), exact in i32 in SUM_I32 mode.
  */
 function transposedSumsI16(row: i32, col: i32, rows: i32, cols: i32): void {
+  // the drives padded with zeros to a multiple of 8: the kernel's 8-cell steps then cover every
+  // column without its per-row tail (the at most 7 cells read past a row, of the next row or the
+  // 16 bytes wasm-layout.ts leaves after the crossbar, meet a zero drive)
+  const padded = (cols + 7) & ~7;
   for (let c = 0; c < cols; c++) store<i16>(LIVE + (<usize>c << 1), <i16>load<i64>(DRIVE_I + (<usize>c << 3)));
-  mvmt_i16(cellAt<i16>(row, col), rows, cols, xbarCols, LIVE, SUM_I);
+  for (let c = cols; c < padded; c++) store<i16>(LIVE + (<usize>c << 1), 0);
+  mvmt_i16(cellAt<i16>(row, col), rows, padded, xbarCols, LIVE, SUM_I);
   for (let r = 0; r < rows; r++) store<f64>(SUM_F + (<usize>r << 3), <f64>load<i32>(SUM_I + (<usize>r << 2)));
 }
 

@@ -122,7 +122,8 @@ export function planLayout(chip: LoadedChip, heapBase: number, L: LayoutConstant
       record: coreTable + k * L.CORE_BYTES!,
       memory: b.take(loaded.source.memoryWords * 4),
       memoryWords: loaded.source.memoryWords,
-      crossbar: b.take(rows * cols * (crossbarI16 ? 2 : 4)),
+      // and 16 bytes: transposed reads step over i16 cells eight at a time, up to 7 past the last
+      crossbar: b.take(rows * cols * (crossbarI16 ? 2 : 4) + 16),
       program: b.take(loaded.program.length * L.INS_BYTES!),
       counters: b.take(counterBytes),
       generators: b.take(L.RNG_BYTES!),
