@@ -134,9 +134,12 @@ function forwardSumsPairsWide(row: i32, col: i32, rows: i32, cols: i32): bool {
   const n = livePairs(row, col, rows, true);
   if (n < 0) return false;
   const end = LIVE + <usize>n * 12;
-  const c8 = cols & ~7;
+  // the columns left over by the steps of 8 in one more step ending at cols (it computes a few
+  // columns again: the same exact integers)
+  const c8 = cols >= 8 ? cols : 0;
   let c = 0;
   for (; c < c8; c += 8) {
+    if (c > cols - 8) c = cols - 8;
     const off = <usize>c << 1;
     let s0 = i64x2.splat(0), s1 = i64x2.splat(0), s2 = i64x2.splat(0), s3 = i64x2.splat(0);
     for (let p = LIVE; p < end; p += 12) {
@@ -178,7 +181,9 @@ function forwardSumsPairs(row: i32, col: i32, rows: i32, cols: i32): void {
   const n = livePairs(row, col, rows, false);
   const end = LIVE + <usize>n * 12;
   const c16 = cols & ~15;
-  const c8 = cols & ~7;
+  // the columns left over by the steps of 16 and 8 in one more step of 8 ending at cols (it
+  // computes a few columns again: the same exact integers)
+  const c8 = cols >= 8 ? cols : 0;
   let c = 0;
   for (; c < c16; c += 16) {
     const off = <usize>c << 1;
@@ -204,6 +209,7 @@ function forwardSumsPairs(row: i32, col: i32, rows: i32, cols: i32): void {
     v128.store(f, f64x2.convert_low_i32x4_s(i32x4.shuffle(s3, s3, 2, 3, 0, 1)), 112);
   }
   for (; c < c8; c += 8) {
+    if (c > cols - 8) c = cols - 8;
     const off = <usize>c << 1;
     let s0 = i32x4.splat(0), s1 = i32x4.splat(0);
     for (let p = LIVE; p < end; p += 12) {
