@@ -237,7 +237,7 @@ export function readNoises(read: u32, out: usize, n: i32): void {
   const g1 = S.pin(0, i32x4.splat(<i32>0x9e3779b9));
   const g2 = S.pin(1, i32x4.splat(<i32>0x3c6ef372));
   const step = S.pin(2, i32x4.splat(<i32>0xe3779b90));
-  const half = S.pin(3, f64x2.splat(0.5));
+  const flip = S.pin(3, i32x4.splat(<i32>0x80000000));
   const unit = S.pin(4, f64x2.splat(2.3283064365386963e-10));
   const scale = S.pin(5, f64x2.splat(READ_NOISE_SCALE));
   const c32 = S.pin(6, i32x4.splat(32));
@@ -247,14 +247,18 @@ export function readNoises(read: u32, out: usize, n: i32): void {
     const w1 = fmix32x4(i32x4.add(t, g1), m1, m2);
     const w2 = fmix32x4(i32x4.add(t, g2), m1, m2);
     t = i32x4.add(t, step);
-    // bits per byte (<= 16 for the two words), then per u32 lane
+    // bits per byte (<= 16 for the two words), then per u32 lane (small sums: the signed pairwise
+    // additions, single instructions, give the same)
     const bits = i8x16.add(i8x16.popcnt(w0), i8x16.popcnt(w1));
-    const k = i32x4.sub(i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(bits)), c32);
+    const k = i32x4.sub(i32x4.extadd_pairwise_i16x8_s(i16x8.extadd_pairwise_i8x16_s(bits)), c32);
     const hi = i32x4.shuffle(k, k, 2, 3, 0, 1);
-    const u = i32x4.shuffle(w2, w2, 2, 3, 0, 1);
+    // w2 unit - 0.5 as (w2 - 2^31) unit: both exact (multiples of 2^-32 below 1 in magnitude), so
+    // the same double, from the signed conversion (one instruction; the unsigned one takes three)
+    const c = v128.xor(w2, flip);
+    const d = i32x4.shuffle(c, c, 2, 3, 0, 1);
     const at = out + (<usize>o << 3);
-    v128.store(at, f64x2.mul(f64x2.add(f64x2.convert_low_i32x4_s(k), f64x2.sub(f64x2.mul(f64x2.convert_low_i32x4_u(w2), unit), half)), scale));
-    v128.store(at, f64x2.mul(f64x2.add(f64x2.convert_low_i32x4_s(hi), f64x2.sub(f64x2.mul(f64x2.convert_low_i32x4_u(u), unit), half)), scale), 16);
+    v128.store(at, f64x2.mul(f64x2.add(f64x2.convert_low_i32x4_s(k), f64x2.mul(f64x2.convert_low_i32x4_s(c), unit)), scale));
+    v128.store(at, f64x2.mul(f64x2.add(f64x2.convert_low_i32x4_s(hi), f64x2.mul(f64x2.convert_low_i32x4_s(d), unit)), scale), 16);
   }
   for (let o = quads; o < n; o++) {
     const b = read + <u32>(4 * o) * 0x9e3779b9;
