@@ -19,7 +19,7 @@
 import { roundReal, sat, satW, scl } from './arith';
 import { maxAbsWords, nonzeroIndices } from './lanes';
 import { mvmt_i16 } from '../xbar/index';
-import { fmix32x4, fmixM1, fmixM2, noiseReadKey, outerAccept, outerExecutionKey, outerFirstCandidate, outerLogKeep, outerNextCandidate, outerRowKey, outerSurelyNone, outerThinExponent, outerWord, readNoises, topBits } from './random';
+import { fmix32x4, fmixM1, fmixM2, noiseReadKey, outerDropSurelyEmpty, outerAccept, outerExecutionKey, outerFirstCandidate, outerLogKeep, outerNextCandidate, outerRowKey, outerSurelyNone, outerThinExponent, outerWord, readNoises, topBits } from './random';
 import { RNG_NOISE_COUNT, RNG_NOISE_KEY, RNG_OUTER_COUNT, RNG_OUTER_KEY, ROUND_FLOOR, ROUND_NEAREST_EVEN, SUM_F64, SUM_I32, SUM_I64 } from './layout';
 import {
   adcGain, adcMax, adcMin, adcOffset, cellsInRange, weightMax, weightMin, dacGain, dacMax, dacMin, dacOffset, diag, DRIVE_F, DRIVE_I, LIVE, mismatch, NOISE, noiseOn, OUT, readStd,
@@ -745,7 +745,13 @@ function outerCells<T>(a: i32, x: i32, row: i32, col: i32, rows: i32, cols: i32,
   if (words != 0 && diag == 0) S.draws += <f64>rows * <f64>cols;
   // rows whose factor is 0 change nothing (above): then only the others are visited, listed in OUT
   const sparse = cellsInRange && diag == 0;
-  const visits = sparse ? nonzeroIndices<i32>(wordAt(a), rows, OUT) : rows;
+  let visits = sparse ? nonzeroIndices<i32>(wordAt(a), rows, OUT) : rows;
+  if (sparse && words == 1 && xMax != 0) {
+    // when every row is thinned, those surely without a candidate (most, for small updates) are
+    // dropped from the list four at a time
+    const m = outerThinExponent(<u64>maxAbsWords(wordAt(a), rows) * <u64>xMax, sh);
+    if (m >= 0) visits = outerDropSurelyEmpty(OUT, visits, execution, cols, m, sh);
+  }
   for (let k = 0; k < visits; k++) {
     const r = sparse ? load<i32>(OUT + (<usize>k << 2)) : k;
     const ar = word(a + r);

@@ -2,6 +2,7 @@
 // seeding) and emulator/chip/random.ts (read noise, stochastic-rounding bits, the counter-based
 // draws of outer.sr) make them. A generator is 4 u32 of state in memory. Nothing here calls libm
 // or the host: outer.sr's thinned rows take the portable ln of ./ln (the reference's, bit for bit).
+import { selectLanes } from './lanes';
 import { ln } from './ln';
 import * as S from './state';
 
@@ -115,6 +116,43 @@ const NONE_COLS: usize = memory.data(4 * 33, 4);
 // @ts-ignore: decorator
 @inline export function outerSurelyNone(rowKey: u32, cols: i32, m: i32, sh: i32): bool {
   return <f64>((outerWord(rowKey, 0, 0) >>> 11) + 1) * 4.76837158203125e-7 < outerNoneBelow(cols, m, sh);
+}
+
+/**
+ * Drops from the list of n row indices at `list` (i32, rows whose a_r is nonzero) the rows that
+ * outerSurelyNone would drop, four rows per step, and returns how many are left (in order). Every
+ * row must be thinned with an exponent of at most m: the test is made with m, whose threshold
+ * (1 - 2^(m - sh))^cols (1 - 2^-20) is at most each row's own (each operation of outerNoneBelow is
+ * monotone in the base), so a row it drops is one outerSurelyNone drops too; the rest are left to
+ * it. The step's row keys and words 0 (outerRowKey, outerWord) in u32 lanes.
+ */
+export function outerDropSurelyEmpty(list: usize, n: i32, execution: u32, cols: i32, m: i32, sh: i32): i32 {
+  const t = S.pin(0, f64x2.splat(outerNoneBelow(cols, m, sh)));
+  const key = S.pin(1, i32x4.splat(execution));
+  const rowStep = S.pin(2, i32x4.splat(0x85ebca6b));
+  const one = S.pin(3, i32x4.splat(1));
+  const unit = S.pin(4, f64x2.splat(4.76837158203125e-7));
+  const m1 = fmixM1(), m2 = fmixM2();
+  const quads = n & ~3;
+  let kept = 0;
+  for (let i = 0; i < quads; i += 4) {
+    const r = v128.load(list + (<usize>i << 2));
+    const rowKey = fmix32x4(i32x4.add(key, i32x4.mul(i32x4.add(r, one), rowStep)), m1, m2);
+    // (word 0 >>> 11) + 1 < 2^22: exact as a signed i32 and as a double
+    const u = i32x4.add(i32x4.shr_u(fmix32x4(rowKey, m1, m2), 11), one);
+    const lo = f64x2.lt(f64x2.mul(f64x2.convert_low_i32x4_s(u), unit), t);
+    const hi = f64x2.lt(f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(u, u, 2, 3, 0, 1)), unit), t);
+    const keep = i32x4.bitmask(i32x4.shuffle(lo, hi, 0, 2, 4, 6)) ^ 15;
+    // kept + 3 < i + 4: the step stores over entries already read
+    v128.store(list + (<usize>kept << 2), selectLanes(r, keep));
+    kept += <i32>popcnt<u32>(keep);
+  }
+  for (let i = quads; i < n; i++) {
+    const r = load<i32>(list + (<usize>i << 2));
+    store<i32>(list + (<usize>kept << 2), r);
+    kept += <i32>!outerSurelyNone(outerRowKey(execution, r), cols, m, sh);
+  }
+  return kept;
 }
 
 /**
