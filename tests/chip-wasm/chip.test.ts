@@ -197,6 +197,16 @@ describe('arithmetic corners', () => {
     for (const sh of [8, 10]) same(`outer.sr @0, @4, r0, c0, 4, 5, sh${sh}\nouter.sr @0, @4, r2, c1, 3, 4, sh${sh}\nhalt`, { matrices: [rec], memory: small, spec: (x) => void (x.seed = 2) }, 60, 1);
   });
 
+  it('outer.sr rows dropped four at a time: about half the thinned rows of a step kept, in varied patterns (a broken lane selection fails it)', () => {
+    // 64 rows of 5 cells, A B <= 2^9 = 2^(sh-3): every row thinned, the largest P = 1/8, so (7/8)^5:
+    // about half the rows of a step surely have no candidate; rows with other A B test the bound
+    const a = Array.from({ length: 64 }, (_, r) => [16, -16, 9, -5, 1, 0, 12, -3][(r * 5 + (r >> 3)) % 8]!);
+    const weights = { 0: Array.from({ length: 64 * 5 }, (_, k) => [Math.floor(k / 5), k % 5, [100, -100, 3, -3, 0][k % 5]!] as [number, number, number]) };
+    const memory = { 0: { 0: a, 64: [32, -32, 17, -1, 0] } };
+    const spec = (s: Parameters<NonNullable<TestImage['spec']>>[0]) => Object.assign(s, { seed: 4, core: { ...s.core, crossbar: { rows: 64, cols: 8 } } });
+    same('outer.sr @0, @64, r0, c0, 64, 5, sh12\nouter.sr @0, @64, r0, c0, 61, 5, sh12\nhalt', { memory, weights, memoryWords: 80, spec }, 12, 6);
+  });
+
   it('plasticity: outer.rn and outer.sr with shifts 0 to 63, weight saturation, noSelf diagonals', () => {
     const rec = { name: 'rec', rows: 4, cols: 4, scale: 64, plastic: true, noSelf: true, blocks: [{ core: 0, pre0: 1, post0: 0, m: 3, n: 4, xrow: 2, xcol: 1 }] };
     const memory = { 0: { 0: [2 ** 31 - 1, -(2 ** 31), 3, -3], 4: [1, -1, 100, -100, 2 ** 20] } };
