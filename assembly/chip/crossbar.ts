@@ -22,7 +22,7 @@ import { mvmt_i16 } from '../xbar/index';
 import { fmix32x4, fmixM1, fmixM2, noiseReadKey, outerDropSurelyEmpty, outerAccept, outerExecutionKey, outerFirstCandidate, outerLogKeep, outerNextCandidate, outerRowKey, outerSurelyNone, outerThinExponent, outerWord, readNoises, topBits } from './random';
 import { RNG_NOISE_COUNT, RNG_NOISE_KEY, RNG_OUTER_COUNT, RNG_OUTER_KEY, ROUND_FLOOR, ROUND_NEAREST_EVEN, SUM_F64, SUM_I32, SUM_I64 } from './layout';
 import {
-  adcGain, adcMax, adcMin, adcOffset, cellsInRange, weightMax, weightMin, dacGain, dacMax, dacMin, dacOffset, diag, DRIVE_F, DRIVE_I, LIVE, mismatch, NOISE, noiseOn, OUT, readStd,
+  adcMax, adcMin, adcOffset, cellsInRange, weightMax, weightMin, dacGain, dacMax, dacMin, dacOffset, diag, DRIVE_F, DRIVE_I, LIVE, mismatch, NOISE, noiseOn, OUT, readStd,
   copyWords, pin, rngNoise, rngOuter, roundAdc, SUM_F, SUM_I, sumMode, word, wordAt, xbar, xbarCols, xbarI16, xbarRows,
 } from './state';
 import * as S from './state';
@@ -43,12 +43,13 @@ import * as S from './state';
 }
 
 /**
- * The ADC code of line sum s on a line with fixed-pattern errors g, o and read noise n (0 without
- * noise): gain, offset, rounding.adc, clip to adc.range, evaluated left to right as the reference.
+ * The ADC code of line sum s on a line of gain `gain` (adc.gain (1 + g), g its fixed-pattern gain
+ * error), offset error o and read noise n (0 without noise): gain, offset, rounding.adc, clip to
+ * adc.range, evaluated left to right as the reference.
  */
 // @ts-ignore: decorator
-@inline function adc(s: f64, g: f64, o: f64, n: f64): f64 {
-  const a = adcGain * (1.0 + g) * s + adcOffset + o + n;
+@inline function adc(s: f64, gain: f64, o: f64, n: f64): f64 {
+  const a = gain * s + adcOffset + o + n;
   const c = roundReal(a, roundAdc == ROUND_NEAREST_EVEN);
   if (c < adcMin) {
     S.adcClips += 1;
@@ -377,7 +378,7 @@ export function crossbarRead(dst: i32, src: i32, row: i32, col: i32, rows: i32, 
     } else if (xbarI16) forwardSums<i16>(row, col, rows, cols);
     else forwardSums<i32>(row, col, rows, cols);
   }
-  // mismatch: column gains, column offsets, row gains, row offsets
+  // the lines' ADC gains adc.gain (1 + g) and offsets: columns, column offsets, rows, row offsets
   const cols2 = <usize>xbarCols << 1;
   const gains = transposed ? mismatch + (cols2 << 3) + (<usize>row << 3) : mismatch + (<usize>col << 3);
   const offsets = transposed ? gains + (<usize>xbarRows << 3) : gains + (<usize>xbarCols << 3);
@@ -484,8 +485,6 @@ function convert(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: i32, 
  */
 function convertPairs(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: i32, accumulate: bool): i32 {
   const pairs = outLen & ~1;
-  const gain = pin(0, f64x2.splat(adcGain));
-  const one = pin(1, f64x2.splat(1.0));
   const offset = pin(2, f64x2.splat(adcOffset));
   const std = pin(3, f64x2.splat(readStd));
   const lo = pin(4, f64x2.splat(adcMin));
@@ -499,7 +498,7 @@ function convertPairs(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: 
   let sats = i64x2.splat(0);
   for (let o = 0; o < pairs; o += 2) {
     const at = <usize>o << 3;
-    let a = f64x2.add(f64x2.mul(f64x2.mul(gain, f64x2.add(one, v128.load(gains + at))), v128.load(SUM_F + at)), offset);
+    let a = f64x2.add(f64x2.mul(v128.load(gains + at), v128.load(SUM_F + at)), offset);
     a = f64x2.add(a, v128.load(offsets + at));
     // + n, also + 0.0 without noise as the reference (which can only turn -0 into +0)
     a = f64x2.add(a, noiseOn ? f64x2.mul(std, v128.load(NOISE + at)) : f64x2.splat(0.0));

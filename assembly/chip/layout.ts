@@ -10,7 +10,7 @@
 //   core table              one CORE_ record per core, in ascending core index
 //   per core: vector memory (i32), crossbar (i16 or i32 codes, row-major, rows x cols),
 //             program (INS_ records), counters (CNT_), generators (2 x 4 u32),
-//             ADC mismatch (f64: column gains, column offsets, row gains, row offsets),
+//             ADC lines (f64: column gains adc.gain (1 + g), column offsets, row gains, row offsets),
 //             noSelf diagonal mask (u8 per crossbar cell, or none), loop stack (LOOP_)
 //   routes                  RT_ records and their delay lines ((delay + 1) x length i32)
 //   lookup tables           LUT_ records and their entries (i32)
@@ -27,6 +27,7 @@ export const CFG_DAC_GAIN: i32 = 48;
 export const CFG_DAC_OFFSET: i32 = 56;
 export const CFG_ADC_MIN: i32 = 64;
 export const CFG_ADC_MAX: i32 = 72;
+/** adc.gain (the core reads it folded into each line's gain, in the mismatch block) */
 export const CFG_ADC_GAIN: i32 = 80;
 export const CFG_ADC_OFFSET: i32 = 88;
 export const CFG_READ_STD: i32 = 96;

@@ -3,7 +3,7 @@
 // instead of loads through pointers in the hot loops; range events are counted here and added to
 // the core's counters when it stops.
 import {
-  CFG_ADC_GAIN, CFG_ADC_MAX, CFG_ADC_MIN, CFG_ADC_OFFSET, CFG_DAC_GAIN, CFG_DAC_MAX, CFG_DAC_MIN, CFG_DAC_OFFSET,
+  CFG_ADC_MAX, CFG_ADC_MIN, CFG_ADC_OFFSET, CFG_DAC_GAIN, CFG_DAC_MAX, CFG_DAC_MIN, CFG_DAC_OFFSET,
   CFG_NOISE, CFG_READ_STD, CFG_ROUND_ADC, CFG_ROUND_STATE, CFG_SCRATCH, CFG_STATE_MAX, CFG_STATE_MIN, CFG_SUM_MODE, MAX_VECTOR,
   CFG_CELLS_IN_RANGE, CFG_WEIGHT_MAX, CFG_WEIGHT_MIN, CFG_XBAR_COLS, CFG_XBAR_I16, CFG_XBAR_ROWS,
   CNT_ADC_CLIPS, CNT_DAC_CLIPS, CNT_DRAWS, CNT_STATE_SAT, CNT_WEIGHT_SAT,
@@ -21,7 +21,6 @@ export let dacGain: f64 = 0;
 export let dacOffset: f64 = 0;
 export let adcMin: f64 = 0;
 export let adcMax: f64 = 0;
-export let adcGain: f64 = 0;
 export let adcOffset: f64 = 0;
 export let noiseOn: bool = false;
 export let readStd: f64 = 0;
@@ -58,7 +57,6 @@ export function configure(cfg: usize): void {
   dacOffset = load<f64>(cfg + CFG_DAC_OFFSET);
   adcMin = load<f64>(cfg + CFG_ADC_MIN);
   adcMax = load<f64>(cfg + CFG_ADC_MAX);
-  adcGain = load<f64>(cfg + CFG_ADC_GAIN);
   adcOffset = load<f64>(cfg + CFG_ADC_OFFSET);
   noiseOn = load<i32>(cfg + CFG_NOISE) != 0;
   readStd = load<f64>(cfg + CFG_READ_STD);

@@ -196,8 +196,10 @@ export function writeStatic(chip: LoadedChip, layout: ChipLayout, buffer: ArrayB
     i32(r + L.CORE_MISMATCH!, core.mismatch);
     i32(r + L.CORE_DIAG!, core.diagonal);
     i32(r + L.CORE_LOOPS!, core.loops);
+    // each line's ADC gain as the reference's first product, adc.gain (1 + g): the same double
     const m = adcMismatch(spec, core.loaded.index);
-    new Float64Array(buffer, core.mismatch, m.colGain.length * 2 + m.rowGain.length * 2).set([...m.colGain, ...m.colOffset, ...m.rowGain, ...m.rowOffset]);
+    const gainOf = (g: number) => spec.adc.gain * (1 + g);
+    new Float64Array(buffer, core.mismatch, m.colGain.length * 2 + m.rowGain.length * 2).set([...m.colGain.map(gainOf), ...m.colOffset, ...m.rowGain.map(gainOf), ...m.rowOffset]);
     if (core.diagonal) {
       const mask = new Uint8Array(buffer, core.diagonal, spec.core.crossbar.rows * spec.core.crossbar.cols);
       for (const cell of core.loaded.diagonal) mask[cell] = 1;
