@@ -463,7 +463,11 @@ function transposedSumsI16(row: i32, col: i32, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) store<f64>(SUM_F + (<usize>r << 3), <f64>load<i32>(SUM_I + (<usize>r << 2)));
 }
 
-/** Line sums in SUM_F through the ADCs (with NOISE), scaled by sho and saturated (or added to dst), into dst. */
+/**
+ * Line sums in SUM_F through the ADCs (with NOISE), scaled by sho and saturated (or added to dst),
+ * into dst: straight there, since nothing the conversion reads lies in vector memory but dst's own
+ * word, read before it is written.
+ */
 function convert(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: i32, accumulate: bool): void {
   let o = 0;
   // two lines per f64x2 while every intermediate is an integer below 2^53 (|code| <= 2^32, sho <= 20)
@@ -472,9 +476,8 @@ function convert(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: i32, 
     const n = noiseOn ? readStd * load<f64>(NOISE + (<usize>o << 3)) : 0.0;
     const code = adc(load<f64>(SUM_F + (<usize>o << 3)), load<f64>(gains + (<usize>o << 3)), load<f64>(offsets + (<usize>o << 3)), n);
     const y = scl(<i64>code, sho);
-    store<i32>(OUT + (<usize>o << 2), <i32>sat(accumulate ? word(dst + o) + y : y));
+    store<i32>(wordAt(dst + o), <i32>sat(accumulate ? word(dst + o) + y : y));
   }
-  copyWords(wordAt(dst), OUT, outLen);
 }
 
 /**
@@ -494,6 +497,9 @@ function convertPairs(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: 
   const scale = pin(8, f64x2.splat(<f64>(<i64>1 << <i64>sho)));
   const magic = pin(9, f64x2.splat(6755399441055744.0));
   const nearestEven = roundAdc == ROUND_NEAREST_EVEN;
+  // whether a result can leave the state format (without .acc, only if the ADC range scaled does)
+  const mayLeave = accumulate || adcMin * <f64>(<i64>1 << <i64>sho) < <f64>S.stateMin || adcMax * <f64>(<i64>1 << <i64>sho) > <f64>S.stateMax;
+  const out = wordAt(dst);
   let clips = i64x2.splat(0);
   let sats = i64x2.splat(0);
   for (let o = 0; o < pairs; o += 2) {
@@ -511,13 +517,15 @@ function convertPairs(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: 
     c = f64x2.pmax(lo, f64x2.pmin(hi, c));
     let y = f64x2.mul(c, scale);
     if (accumulate) y = f64x2.add(y, f64x2.convert_low_i32x4_s(v128.load64_zero(wordAt(dst + o))));
-    const yl = f64x2.lt(y, sLo), yh = f64x2.gt(y, sHi);
-    sats = i64x2.sub(i64x2.sub(sats, yl), yh);
-    y = f64x2.pmax(sLo, f64x2.pmin(sHi, y));
+    if (mayLeave) {
+      const yl = f64x2.lt(y, sLo), yh = f64x2.gt(y, sHi);
+      sats = i64x2.sub(i64x2.sub(sats, yl), yh);
+      y = f64x2.pmax(sLo, f64x2.pmin(sHi, y));
+    }
     // y is a whole number within the state format (at most 32 bits): y + 1.5 2^52 is exact and its
     // low 32 bits are y as an i32 (two instructions, where trunc_sat_f64x2_s_zero takes about eight)
     const bits = f64x2.add(y, magic);
-    v128.store64_lane(OUT + (<usize>o << 2), i32x4.shuffle(bits, bits, 0, 2, 0, 2), 0);
+    v128.store64_lane(out + (<usize>o << 2), i32x4.shuffle(bits, bits, 0, 2, 0, 2), 0);
   }
   S.adcClips += <f64>(i64x2.extract_lane(clips, 0) + i64x2.extract_lane(clips, 1));
   S.stateSaturations += <f64>(i64x2.extract_lane(sats, 0) + i64x2.extract_lane(sats, 1));
