@@ -112,10 +112,10 @@ describe('arithmetic corners', () => {
     expect(() => createNodeWasmChip(asmImage('vlut @40, @0, 8, lut3\nhalt', { luts: wide }))).toThrow(/entry spacing 2\^40; the shift must be 0 \.\. 31/);
   });
 
-  it('crossbar reads: DAC and ADC clips, fractional DAC models, noise and mismatch, the .acc forms at the state limits', () => {
+  it('crossbar reads: DAC and ADC clips, fractional DAC models, noise and mismatch, the .acc forms at the state limits, scaled codes beyond the state format', () => {
     const weights = { 0: Array.from({ length: 64 }, (_, k) => [k >> 3, k & 7, ((k * 37) % 255) - 127] as [number, number, number]) };
     const memory = { 0: { 0: [127, -128, 300, -300, 5, -5, 0, 64], 10: [32767, -32768, 0, 1, -1, 2, -2, 3] } };
-    const text = ['mvm.acc @10, @0, r0, c0, 8, 8, sh-1, sh+3', 'mvmt.acc @10, @0, r0, c0, 8, 8, sh+2, sh-4', 'mvm @20, @0, r0, c0, 8, 8, sh-32, sh+31', 'halt'].join('\n');
+    const text = ['mvm.acc @10, @0, r0, c0, 8, 8, sh-1, sh+3', 'mvmt.acc @10, @0, r0, c0, 8, 8, sh+2, sh-4', 'mvm @20, @0, r0, c0, 8, 8, sh-32, sh+31', 'mvm @30, @0, r0, c0, 8, 8, sh+0, sh+10', 'mvmt @40, @0, r0, c0, 8, 8, sh+0, sh+9', 'halt'].join('\n');
     for (const spec of [
       (x: Parameters<NonNullable<TestImage['spec']>>[0]) => void (x.adc.gain = 1),
       (x: Parameters<NonNullable<TestImage['spec']>>[0]) => Object.assign(x, { dac: { ...x.dac, gain: 0.75, offset: -0.5 }, noise: { enabled: true, read_std_lsb: 2 }, seed: 8 }),
