@@ -626,11 +626,12 @@ function stochasticRowI16<FULL>(w: usize, ar: i32, x: usize, cols: i32, sh: i32,
   }
 }
 
-/** v clamped to [-2^20, 2^20] (i64 lanes): beyond it an int16 cell saturates to the same side either way */
+/**
+ * v clamped to [-2^20, 2^20] (i64 lanes; big, small: those limits): beyond it an int16 cell
+ * saturates to the same side either way
+ */
 // @ts-ignore: decorator
-@inline function clampUpdate(v: v128): v128 {
-  const big = i64x2.splat(1 << 20);
-  const small = i64x2.splat(-(1 << 20));
+@inline function clampUpdate(v: v128, big: v128, small: v128): v128 {
   v = v128.bitselect(big, v, i64x2.gt_s(v, big));
   return v128.bitselect(small, v, i64x2.lt_s(v, small));
 }
@@ -654,6 +655,7 @@ function stochasticRowI16Wide(w: usize, ar: i32, x: usize, cols: i32, sh: i32, r
   const g1 = pin(4, i32x4.splat(<i32>0x9e3779b9));
   const step4 = pin(5, i32x4.splat(<i32>0xf1bbcdc8));
   const m1 = fmixM1(), m2 = fmixM2();
+  const big = pin(6, i64x2.splat(1 << 20)), small = pin(7, i64x2.splat(-(1 << 20)));
   const quads = cols & ~3;
   let clamps = 0;
   for (let c = 0; c < quads; c += 4) {
@@ -666,8 +668,8 @@ function stochasticRowI16Wide(w: usize, ar: i32, x: usize, cols: i32, sh: i32, r
     const xv = v128.load(x + (<usize>c << 2));
     const p0 = i64x2.extmul_low_i32x4_s(a, xv);
     const p1 = i64x2.extmul_high_i32x4_s(a, xv);
-    const d0 = clampUpdate(i64x2.add(i64x2.shr_s(p0, sh), i64x2.shr_u(i64x2.add(v128.and(p0, mask), q0), sh)));
-    const d1 = clampUpdate(i64x2.add(i64x2.shr_s(p1, sh), i64x2.shr_u(i64x2.add(v128.and(p1, mask), q1), sh)));
+    const d0 = clampUpdate(i64x2.add(i64x2.shr_s(p0, sh), i64x2.shr_u(i64x2.add(v128.and(p0, mask), q0), sh)), big, small);
+    const d1 = clampUpdate(i64x2.add(i64x2.shr_s(p1, sh), i64x2.shr_u(i64x2.add(v128.and(p1, mask), q1), sh)), big, small);
     const at = w + (<usize>c << 1);
     const v = i32x4.add(i32x4.extend_low_i16x8_s(v128.load64_zero(at)), i32x4.shuffle(d0, d1, 0, 2, 4, 6));
     clamps += popcnt(i32x4.bitmask(v128.or(i32x4.lt_s(v, lo), i32x4.gt_s(v, hi))));
