@@ -84,7 +84,7 @@ class WasmChipHost implements WasmChip {
   private probes = new Map<number, Int32Array>();
   private cores: WasmCoreView[] = [];
   /** the first port of each kind and population, the first probe of each population and signal, as the reference finds them */
-  private readonly portsByName = new Map<string, PortMap>();
+  private readonly portsByName = new Map<PortMap['kind'], Map<string, PortMap>>();
   private readonly probesByName = new Map<string, ProbeMap>();
   /** the learning-enable flags, if the image has them */
   private readonly plasticPort: PortMap | undefined;
@@ -106,7 +106,11 @@ class WasmChipHost implements WasmChip {
     this.runSeed = runSeedOption(options);
     this.loaded = loadChip(image, this.spec);
     this.state = codeRange(this.spec.formats.state);
-    for (const p of this.loaded.ports.values()) if (!this.portsByName.has(`${p.kind}:${p.population}`)) this.portsByName.set(`${p.kind}:${p.population}`, p);
+    // by kind, then population: no key to build on every write (a host writes ports every tick)
+    for (const p of this.loaded.ports.values()) {
+      const ofKind = this.portsByName.get(p.kind) ?? this.portsByName.set(p.kind, new Map()).get(p.kind)!;
+      if (!ofKind.has(p.population)) ofKind.set(p.population, p);
+    }
     for (const p of this.loaded.probes.values()) if (!this.probesByName.has(`${p.population}\0${p.signal}`)) this.probesByName.set(`${p.population}\0${p.signal}`, p);
     this.plasticPort = [...this.loaded.ports.values()].find((q) => q.kind === 'plastic');
     this.counters_ = new ChipCounters(this.spec, image.header.dt, this.loaded.cores.map((c) => c.index));
@@ -179,7 +183,7 @@ class WasmChipHost implements WasmChip {
   }
 
   private writePort(kind: PortMap['kind'], population: string, values: ArrayLike<number>): void {
-    const p = requirePort(this.portsByName.get(`${kind}:${population}`), kind, population);
+    const p = requirePort(this.portsByName.get(kind)?.get(population), kind, population);
     const last = this.lastWritten.get(p.id);
     if (last && sameValues(last.values, values)) {
       this.inputSaturations += last.saturations;
