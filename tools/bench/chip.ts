@@ -20,6 +20,8 @@ interface Timing {
   ticks: number;
   seconds: number;
   counters: Record<string, number>;
+  /** ticks/s of each chunk: on a shared VM the spread shows how much of a figure is the machine */
+  rates: number[];
 }
 
 /**
@@ -34,15 +36,18 @@ function time(make: () => Backend & { counters(): Record<string, number> }, net:
   const counters: Record<string, number> = {};
   let ticks = 0;
   let seconds = 0;
+  const rates: number[] = [];
   while (seconds < minSeconds) {
     const t0 = performance.now();
     runBackend(chip, net, ctx, { steps: chunk, record: [] });
-    seconds += (performance.now() - t0) / 1000;
+    const s = (performance.now() - t0) / 1000;
+    seconds += s;
     ticks += chunk;
+    rates.push(chunk / s);
     // runBackend starts the counters afresh
     for (const [k, v] of Object.entries(chip.counters())) counters[k] = (counters[k] ?? 0) + v;
   }
-  return { ticks, seconds, counters };
+  return { ticks, seconds, counters, rates };
 }
 
 function describe(name: string, net: NetworkIR, t: Timing): string {
@@ -54,8 +59,16 @@ function describe(name: string, net: NetworkIR, t: Timing): string {
   const speed = ratio < 1 ? `${(1 / ratio).toFixed(1)} x faster than` : `${ratio.toFixed(1)} x slower than`;
   return (
     `    ${name.padEnd(9)} ${perS.toFixed(perS < 100 ? 1 : 0).padStart(7)} ticks/s  ${(macs / 1e9).toFixed(3)} GMAC/s (crossbar reads)  ` +
-    `${(updates / 1e9).toFixed(3)} G weight updates/s  ${speed} network time  (${t.ticks} ticks in ${t.seconds.toFixed(2)} s)`
+    `${(updates / 1e9).toFixed(3)} G weight updates/s  ${speed} network time  (${t.ticks} ticks in ${t.seconds.toFixed(2)} s)` +
+    spread(t.rates)
   );
+}
+
+/** the chunks' slowest, median and fastest rate, when there are enough chunks to say */
+function spread(rates: number[]): string {
+  if (rates.length < 5) return '';
+  const r = [...rates].sort((a, b) => a - b);
+  return `\n${' '.repeat(14)}chunks of the run: slowest ${r[0]!.toFixed(0)}, median ${r[r.length >> 1]!.toFixed(0)}, fastest ${r[r.length - 1]!.toFixed(0)} ticks/s`;
 }
 
 export async function benchChip(): Promise<string[]> {
