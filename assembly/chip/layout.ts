@@ -163,6 +163,8 @@ export const LUT_SHIFT: i32 = 4;
 export const LUT_N: i32 = 8;
 export const LUT_OUT_SHIFT: i32 = 12;
 export const LUT_ENTRIES: i32 = 16;
+/** the largest |e[i + 1] - e[i]| of the entries, at most 2^31 - 1 (larger steps are written as that) */
+export const LUT_STEP_MAX: i32 = 20;
 export const LUT_BYTES: i32 = 32;
 
 // ---- route and its delay line

@@ -5,7 +5,7 @@
 // element is read after an earlier one overwrote it), otherwise through the OUT scratch vector.
 import * as I from '../isa.generated';
 import { BEYOND, rnd, rndWide, sat, scl, shlSat } from './arith';
-import { LUT_ENTRIES, LUT_N, LUT_OUT_SHIFT, LUT_SHIFT, LUT_XMIN, ROUND_FLOOR, ROUND_NEAREST_EVEN } from './layout';
+import { LUT_ENTRIES, LUT_N, LUT_OUT_SHIFT, LUT_SHIFT, LUT_STEP_MAX, LUT_XMIN, ROUND_FLOOR, ROUND_NEAREST_EVEN } from './layout';
 import { maxAbsWords } from './lanes';
 import { copyWords, OUT, pin, word, wordAt } from './state';
 import * as S from './state';
@@ -348,21 +348,28 @@ export function vclip(w0: u64, w1: u64): void {
  * lutOf for words [0, len & ~3) of x, four per step, when the state rounds by lanes, 1 <= shift <=
  * 31, outShift >= 0 and the table spans less than 2^31 codes from an xMin whose top fits an i32:
  * the position in i32 lanes, the two entries of each lane loaded one by one (no gather in Wasm
- * SIMD), the interpolation in i64 lanes as lutOf (|d| < 2^32, f <= 2^31), y clamped to
- * +-BEYOND >> outShift (which saturates to the same side as shlSat's +-BEYOND) and shifted, then
- * saturated to the state format with every clamp counted. Returns len & ~3.
+ * SIMD), then the interpolation lo + rnd(d f, shift) (d = hi - lo, f <= 2^shift) as lutOf:
+ * - NARROW = i64: in i64 lanes (|d| < 2^32, f <= 2^31), y clamped to +-BEYOND >> outShift (which
+ *   saturates to the same side as shlSat's +-BEYOND) and shifted;
+ * - NARROW = i32, when outShift = 0, shift <= 30 and every step of the table times 2^shift stays
+ *   below 2^31 (LUT_STEP_MAX): in i32 lanes (|d f| < 2^31, the rounding sum below 2^31 + 2^30 as
+ *   u32, y between lo and hi);
+ * then saturated to the state format with every clamp counted. Returns len & ~3.
  */
-function lut4(at: usize, x: usize, len: i32, xMin: i32, shift: i32, n: i32, entries: usize, outShift: i32): i32 {
+function lut4<NARROW>(at: usize, x: usize, len: i32, xMin: i32, shift: i32, n: i32, entries: usize, outShift: i32): i32 {
   const quads = len & ~3;
   const nearestEven = S.roundState == ROUND_NEAREST_EVEN;
   const lo32 = pin(0, i32x4.splat(xMin)), hi32 = pin(1, i32x4.splat(xMin + (n - 1) * (1 << shift)));
   const last = pin(2, i32x4.splat(n - 2));
-  const mask = pin(3, i64x2.splat((<i64>1 << <i64>shift) - 1));
-  const bias = pin(4, i64x2.splat((<i64>1 << <i64>(shift - 1)) - 1));
-  const one = pin(5, i64x2.splat(1));
+  const narrow = sizeof<NARROW>() == 4;
+  const mask = narrow ? pin(3, i32x4.splat((1 << shift) - 1)) : pin(3, i64x2.splat((<i64>1 << <i64>shift) - 1));
+  const bias = narrow ? pin(4, i32x4.splat((1 << (shift - 1)) - 1)) : pin(4, i64x2.splat((<i64>1 << <i64>(shift - 1)) - 1));
+  const one = narrow ? pin(5, i32x4.splat(1)) : pin(5, i64x2.splat(1));
   const lim = BEYOND >> <i64>outShift;
   const limHi = pin(6, i64x2.splat(lim)), limLo = pin(7, i64x2.splat(-lim));
   const min = stateMin2(), max = stateMax2();
+  const min32 = pin(10, i32x4.splat(<i32>S.stateMin)), max32 = pin(11, i32x4.splat(<i32>S.stateMax));
+  let count32 = i32x4.splat(0);
   v128.store(COUNT, i64x2.splat(0));
   for (let i = 0; i < quads; i += 4) {
     const off = <usize>i << 2;
@@ -371,6 +378,18 @@ function lut4(at: usize, x: usize, len: i32, xMin: i32, shift: i32, n: i32, entr
     const f = i32x4.sub(rel, i32x4.shl(k, shift));
     const e0 = entries + (<usize>i32x4.extract_lane(k, 0) << 2), e1 = entries + (<usize>i32x4.extract_lane(k, 1) << 2);
     const e2 = entries + (<usize>i32x4.extract_lane(k, 2) << 2), e3 = entries + (<usize>i32x4.extract_lane(k, 3) << 2);
+    if (narrow) {
+      let a = i32x4.replace_lane(i32x4.splat(load<i32>(e0)), 1, load<i32>(e1));
+      a = i32x4.replace_lane(i32x4.replace_lane(a, 2, load<i32>(e2)), 3, load<i32>(e3));
+      let b = i32x4.replace_lane(i32x4.splat(load<i32>(e0, 4)), 1, load<i32>(e1, 4));
+      b = i32x4.replace_lane(i32x4.replace_lane(b, 2, load<i32>(e2, 4)), 3, load<i32>(e3, 4));
+      const p = i32x4.mul(i32x4.sub(b, a), f);
+      const q = i32x4.shr_s(p, shift);
+      const y = i32x4.add(a, nearestEven ? i32x4.add(q, i32x4.shr_u(i32x4.add(i32x4.add(v128.and(p, mask), bias), v128.and(q, one)), shift)) : q);
+      count32 = i32x4.add(count32, v128.or(i32x4.lt_s(y, min32), i32x4.gt_s(y, max32)));
+      v128.store(at + off, i32x4.max_s(i32x4.min_s(y, max32), min32));
+      continue;
+    }
     const a01 = i64x2.replace_lane(i64x2.splat(<i64>load<i32>(e0)), 1, <i64>load<i32>(e1));
     const a23 = i64x2.replace_lane(i64x2.splat(<i64>load<i32>(e2)), 1, <i64>load<i32>(e3));
     const b01 = i64x2.replace_lane(i64x2.splat(<i64>load<i32>(e0, 4)), 1, <i64>load<i32>(e1, 4));
@@ -383,6 +402,7 @@ function lut4(at: usize, x: usize, len: i32, xMin: i32, shift: i32, n: i32, entr
     }
     v128.store(at + off, sat4(y01, y23, COUNT, min, max));
   }
+  S.stateSaturations -= <f64>(i32x4.extract_lane(count32, 0) + i32x4.extract_lane(count32, 1) + i32x4.extract_lane(count32, 2) + i32x4.extract_lane(count32, 3));
   S.stateSaturations -= <f64>(i64x2.extract_lane(v128.load(COUNT), 0) + i64x2.extract_lane(v128.load(COUNT), 1));
   return quads;
 }
@@ -393,8 +413,11 @@ export function vlut(w0: u64, w1: u64, table: usize): void {
   const xMin = <i64>load<i32>(table + LUT_XMIN), shift = load<i32>(table + LUT_SHIFT), n = <i64>load<i32>(table + LUT_N);
   const entries = <usize>load<i32>(table + LUT_ENTRIES), outShift = load<i32>(table + LUT_OUT_SHIFT);
   let i0 = 0;
-  if (lanesRound() && shift >= 1 && shift <= 31 && outShift >= 0 && outShift < 62 && n >= 2 && (n - 1) << <i64>shift < 0x80000000 && xMin + ((n - 1) << <i64>shift) <= 0x7fffffff)
-    i0 = lut4(at, wordAt(a), len, <i32>xMin, shift, <i32>n, entries, outShift);
+  if (lanesRound() && shift >= 1 && shift <= 31 && outShift >= 0 && outShift < 62 && n >= 2 && (n - 1) << <i64>shift < 0x80000000 && xMin + ((n - 1) << <i64>shift) <= 0x7fffffff) {
+    const narrow = outShift == 0 && shift <= 30 && <i64>load<i32>(table + LUT_STEP_MAX) << <i64>shift < 0x80000000;
+    if (narrow) i0 = lut4<i32>(at, wordAt(a), len, <i32>xMin, shift, <i32>n, entries, outShift);
+    else i0 = lut4<i64>(at, wordAt(a), len, <i32>xMin, shift, <i32>n, entries, outShift);
+  }
   for (let i = i0; i < len; i++) put(at, i, lutOf(xMin, shift, n, entries, outShift, word(a + i)));
   commit(at, dst, len);
 }

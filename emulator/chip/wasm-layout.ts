@@ -211,6 +211,9 @@ export function writeStatic(chip: LoadedChip, layout: ChipLayout, buffer: ArrayB
       i32(at + L.LUT_N!, t.entries.length);
       i32(at + L.LUT_OUT_SHIFT!, t.outShift);
       i32(at + L.LUT_ENTRIES!, at + L.LUT_BYTES!);
+      let step = 0;
+      for (let k = 1; k < t.entries.length; k++) step = Math.max(step, Math.abs(t.entries[k]! - t.entries[k - 1]!));
+      i32(at + L.LUT_STEP_MAX!, Math.min(step, 0x7fffffff));
       new Int32Array(buffer, at + L.LUT_BYTES!, t.entries.length).set(t.entries);
     }
     core.loaded.program.forEach((li, k) => writeInstr(dv, core.program + k * L.INS_BYTES!, li, k, core, layout, L));

@@ -89,7 +89,7 @@ describe('arithmetic corners', () => {
     }
   });
 
-  it('lookup tables: both ends, spacing up to 2^31, the four-lane path; wider spacing is refused at load, also in an image built in memory', () => {
+  it('lookup tables: both ends, spacing up to 2^31, the four-lane paths (i64 and i32 lanes); wider spacing is refused at load, also in an image built in memory', () => {
     const lut = (slot: number, xMin: number, shift: number, outShift: number): LutSlot => ({ slot, name: `t${slot}`, xMin, shift, outShift, entries: Int32Array.from([-(2 ** 31), 2 ** 31 - 1, -5, 7, 2 ** 30]) });
     for (const state of ['nearest_even', 'floor', 'stochastic'] as const) {
       const luts = { 0: [lut(0, -(2 ** 31), 31, -7), lut(1, -100, 3, 63), lut(2, 2 ** 31 - 1, 0, -63), lut(3, -(2 ** 31), 31, 2)] };
@@ -102,11 +102,13 @@ describe('arithmetic corners', () => {
     // both ways and ties, results beyond the state format and beyond BEYOND >> outShift
     const x13 = [-(2 ** 31), -101, -100, -99, -97, -92, -86, -84, -77, -69, 0, 2 ** 31 - 1, -95];
     for (const state of ['nearest_even', 'floor', 'stochastic'] as const) {
-      const luts = { 0: [lut(0, -100, 3, 0), lut(1, -100, 2, 5), lut(2, -100, 4, 61), lut(3, 2 ** 31 - 1 - 4 * 16, 4, 1)] };
+      // lut4 and lut5: steps small enough for i32 lanes (step 2^shift below 2^31), results beyond 16 bits
+      const small = (slot: number, shift: number): LutSlot => ({ slot, name: `s${slot}`, xMin: -100, shift, outShift: 0, entries: Int32Array.from([-40000, -3, 5, 17, 40000, 2, -7]) });
+      const luts = { 0: [lut(0, -100, 3, 0), lut(1, -100, 2, 5), lut(2, -100, 4, 61), lut(3, 2 ** 31 - 1 - 4 * 16, 4, 1), small(4, 3), small(5, 1)] };
       const memory = { 0: { 0: x13 } };
-      const text = ['vlut @20, @0, 13, lut0', 'vlut @40, @0, 13, lut1', 'vlut @60, @0, 13, lut2', 'vlut @80, @0, 13, lut3', 'vlut @0, @0, 13, lut0', 'halt'].join('\n');
-      same(text, { luts, memory, spec: big((x) => Object.assign(x, { seed: 4, rounding: { ...x.rounding, state } })) }, 3);
-      same(text, { luts, memory, spec: (x) => Object.assign(x, { seed: 4, rounding: { ...x.rounding, state } }) }, 3);
+      const text = ['vlut @20, @0, 13, lut0', 'vlut @40, @0, 13, lut1', 'vlut @60, @0, 13, lut2', 'vlut @80, @0, 13, lut3', 'vlut @100, @0, 13, lut4', 'vlut @120, @0, 13, lut5', 'vlut @0, @0, 13, lut0', 'halt'].join('\n');
+      same(text, { luts, memory, memoryWords: 140, spec: big((x) => Object.assign(x, { seed: 4, rounding: { ...x.rounding, state } })) }, 3);
+      same(text, { luts, memory, memoryWords: 140, spec: (x) => Object.assign(x, { seed: 4, rounding: { ...x.rounding, state } }) }, 3);
     }
     const wide = { 0: [lut(3, -(2 ** 31), 40, 2)] };
     expect(() => createNodeWasmChip(asmImage('vlut @40, @0, 8, lut3\nhalt', { luts: wide }))).toThrow(/entry spacing 2\^40; the shift must be 0 \.\. 31/);
