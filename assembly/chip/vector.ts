@@ -198,9 +198,10 @@ export function vsub(w0: u64, w1: u64): void {
 const COUNT: usize = memory.data(16, 16);
 
 /**
- * products4 in i32 lanes, for when every product lies within i32 (|x| max |y| < 2^31), 0 <= sh <= 31
- * and the state format is narrower than 32 bits: rnd in i32 (r + 2^(sh-1) + 1 < 2^32), the sum with
- * c saturated to i32, which leaves the state range on the same side as the exact sum.
+ * products4 in i32 lanes, for when every product lies within i32 (|x| max |y| < 2^31), 0 <= sh <= 63
+ * and the state format is narrower than 32 bits: rnd in i32 (r + 2^(sh-1) + 1 < 2^32; from sh = 32
+ * on, a product rounds to 0 or, down, to its sign), the sum with c saturated to i32, which leaves
+ * the state range on the same side as the exact sum.
  */
 // @ts-ignore: decorator
 @inline function products4i32<ACC>(at: usize, len: i32, xa: usize, xc: v128, xConst: bool, ya: usize, yc: v128, yConst: bool, ca: usize, sh: i32): i32 {
@@ -218,7 +219,10 @@ const COUNT: usize = memory.data(16, 16);
     const x = xConst ? xk : v128.load(xa + off);
     const y = yConst ? yk : v128.load(ya + off);
     let v = i32x4.mul(x, y);
-    if (sh != 0) {
+    if (sh >= 32) {
+      // |v| < 2^31 <= 2^(sh - 1): to nearest that is 0, down it is -1 for v < 0
+      v = nearestEven ? i32x4.splat(0) : i32x4.shr_s(v, 31);
+    } else if (sh != 0) {
       const q = i32x4.shr_s(v, sh);
       v = nearestEven ? i32x4.add(q, i32x4.shr_u(i32x4.add(i32x4.add(v128.and(v, mask), bias), v128.and(q, one)), sh)) : q;
     }
@@ -237,10 +241,10 @@ const COUNT: usize = memory.data(16, 16);
   return quads;
 }
 
-/** whether products4i32 may run: products of at most 2^31 - 1, sh <= 31, state narrower than 32 bits */
+/** whether products4i32 may run: products of at most 2^31 - 1, sh <= 63, state narrower than 32 bits */
 // @ts-ignore: decorator
 @inline function fitsI32(xMax: u64, yMax: u64, sh: i32): bool {
-  return sh <= 31 && xMax * yMax < 0x80000000 && S.stateMin > -2147483648 && S.stateMax < 2147483647;
+  return sh <= 63 && xMax * yMax < 0x80000000 && S.stateMin > -2147483648 && S.stateMax < 2147483647;
 }
 
 /**
