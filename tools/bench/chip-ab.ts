@@ -22,7 +22,15 @@ if (!example || !preset || !a || !b) {
 const net = loadNetwork(examplePath(`${example}.yaml`));
 const image = compileNetwork(net, loadHwSpec(preset)).image;
 const ctx = { presentation: net.stimulus.presentation, dataset: mnistSplit, where: net.file };
-const chips = [a, b].map((file) => createWasmChip(image, { wasm: new WebAssembly.Module(readFileSync(file)) }));
+const chips = [a, b].map((file) => {
+  try {
+    return createWasmChip(image, { wasm: new WebAssembly.Module(readFileSync(file)) });
+  } catch (e) {
+    // e.g. a build from before a layout constant this host writes: both builds need this host's layout
+    process.stderr.write(`chip-ab: ${file}: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+});
 const phase = Math.round(net.phases[0]!.duration / net.dynamics.dt);
 const chunk = Math.min(phase, Math.max(200, Math.round(2e6 / Math.max(1, image.cores.length * 1000))));
 for (const chip of chips) for (let k = 0; k < 3; k++) runBackend(chip, net, ctx, { steps: chunk, record: [] });
