@@ -17,7 +17,7 @@ const ONE: usize = memory.data(4, 4);
   return h ^ (h >>> 16);
 }
 
-/** fmix32 in each u32 lane; m1, m2 its multipliers from fmixMultipliers (pinned before the loop) */
+/** fmix32 in each u32 lane; m1, m2 its multipliers, fmixM1() and fmixM2() (pinned before the loop) */
 // @ts-ignore: decorator
 @inline export function fmix32x4(h: v128, m1: v128, m2: v128): v128 {
   h = i32x4.mul(v128.xor(h, i32x4.shr_u(h, 16)), m1);

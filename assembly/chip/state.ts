@@ -159,8 +159,7 @@ const PIN: usize = memory.data(16 * PIN_SLOTS, 16);
  * v, as a value the engine keeps in a register across the loop that follows. V8's Turbofan places
  * pure values (splats, int/float conversions, constants) at their uses, so a loop recomputes every
  * invariant it reads on each iteration; a value loaded from memory is computed once, before the
- * loop. Slots 0 .. PIN_SLOTS - 1; a function may reuse the slots of any function it does not call
- * while its pinned values are live (the values are in locals once loaded).
+ * loop. Slots 0 .. PIN_SLOTS - 1, reusable at any time: the value is in a local once loaded.
  */
 // @ts-ignore: decorator
 @inline export function pin(slot: i32, v: v128): v128 {
