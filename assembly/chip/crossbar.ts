@@ -422,6 +422,7 @@ function drives(src: i32, inLen: i32, shi: i32): bool {
  */
 function drivesUnit(src: i32, inLen: i32, s: i32, nearestEven: bool): i32 {
   const quads = inLen & ~3;
+  if (quads == 0) return 0;
   const lo = pin(0, i32x4.splat(<i32>dacMin));
   const hi = pin(1, i32x4.splat(<i32>dacMax));
   const mask = pin(2, i32x4.splat(s == 0 ? 0 : (1 << s) - 1));
@@ -488,6 +489,7 @@ function convert(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: i32, 
  */
 function convertPairs(dst: i32, outLen: i32, gains: usize, offsets: usize, sho: i32, accumulate: bool): i32 {
   const pairs = outLen & ~1;
+  if (pairs == 0) return 0;
   const offset = pin(2, f64x2.splat(adcOffset));
   const std = pin(3, f64x2.splat(readStd));
   const lo = pin(4, f64x2.splat(adcMin));

@@ -270,6 +270,15 @@ const READ_NOISE_SCALE: f64 = 0.24935149047701483;
  */
 export function readNoises(read: u32, out: usize, n: i32): void {
   const quads = n & ~3;
+  if (quads != 0) readNoiseQuads(read, out, quads);
+  for (let o = quads; o < n; o++) {
+    const b = read + <u32>(4 * o) * 0x9e3779b9;
+    store<f64>(out + (<usize>o << 3), readNoiseOf(fmix32(b), fmix32(b + 0x9e3779b9), fmix32(b + 0x3c6ef372)));
+  }
+}
+
+/** readNoises for lines 0 .. quads - 1 (quads a multiple of 4, at least 4), four per step */
+function readNoiseQuads(read: u32, out: usize, quads: i32): void {
   // word 0 of lines o .. o + 3: M + golden 4o + (0, 4, 8, 12) golden
   let t = i32x4.add(i32x4.splat(read), i32x4(0, <i32>0x78dde6e4, <i32>0xf1bbcdc8, <i32>0x6a99b4ac));
   const g1 = S.pin(0, i32x4.splat(<i32>0x9e3779b9));
@@ -297,10 +306,6 @@ export function readNoises(read: u32, out: usize, n: i32): void {
     const at = out + (<usize>o << 3);
     v128.store(at, f64x2.mul(f64x2.add(f64x2.convert_low_i32x4_s(k), f64x2.mul(f64x2.convert_low_i32x4_s(c), unit)), scale));
     v128.store(at, f64x2.mul(f64x2.add(f64x2.convert_low_i32x4_s(hi), f64x2.mul(f64x2.convert_low_i32x4_s(d), unit)), scale), 16);
-  }
-  for (let o = quads; o < n; o++) {
-    const b = read + <u32>(4 * o) * 0x9e3779b9;
-    store<f64>(out + (<usize>o << 3), readNoiseOf(fmix32(b), fmix32(b + 0x9e3779b9), fmix32(b + 0x3c6ef372)));
   }
 }
 

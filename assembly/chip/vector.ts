@@ -123,8 +123,9 @@ export function vsub(w0: u64, w1: u64): void {
  */
 // @ts-ignore: decorator
 @inline function addSub4<ADD>(at: usize, len: i32, a: usize, b: usize): i32 {
-  if (S.stateMin <= -2147483648 || S.stateMax >= 2147483647) return 0;
   const quads = len & ~3;
+  // nothing to pin for (chain's vectors are 3 words long)
+  if (quads == 0 || S.stateMin <= -2147483648 || S.stateMax >= 2147483647) return 0;
   const min = pin(0, i32x4.splat(<i32>S.stateMin)), max = pin(1, i32x4.splat(<i32>S.stateMax));
   const limit = pin(2, i32x4.splat(0x7fffffff));
   let count = i32x4.splat(0);
@@ -362,6 +363,7 @@ export function vclip(w0: u64, w1: u64): void {
  */
 function lut4<NARROW>(at: usize, x: usize, len: i32, xMin: i32, shift: i32, n: i32, entries: usize, outShift: i32): i32 {
   const quads = len & ~3;
+  if (quads == 0) return 0;
   const nearestEven = S.roundState == ROUND_NEAREST_EVEN;
   const lo32 = pin(0, i32x4.splat(xMin)), hi32 = pin(1, i32x4.splat(xMin + (n - 1) * (1 << shift)));
   const last = pin(2, i32x4.splat(n - 2));
