@@ -23,7 +23,7 @@ import { fmix32x4, fmixM1, fmixM2, noiseReadKey, outerDropSurelyEmpty, outerAcce
 import { RNG_NOISE_COUNT, RNG_NOISE_KEY, RNG_OUTER_COUNT, RNG_OUTER_KEY, ROUND_FLOOR, ROUND_NEAREST_EVEN, SUM_F64, SUM_I32, SUM_I64 } from './layout';
 import {
   adcMax, adcMin, adcOffset, cellsInRange, weightMax, weightMin, dacGain, dacMax, dacMin, dacOffset, diag, DRIVE_F, DRIVE_I, LIVE, mismatch, NOISE, noiseOn, OUT, readStd,
-  copyWords, pin, rngNoise, rngOuter, roundAdc, SUM_F, SUM_I, sumMode, word, wordAt, xbar, xbarCols, xbarI16, xbarRows,
+  pin, rngNoise, rngOuter, roundAdc, SUM_F, SUM_I, sumMode, word, wordAt, xbar, xbarCols, xbarI16, xbarRows,
 } from './state';
 import * as S from './state';
 
@@ -766,11 +766,9 @@ function outerCells<T>(a: i32, x: i32, row: i32, col: i32, rows: i32, cols: i32,
   for (let k = 0; k < visits; k++) {
     const r = sparse ? load<i32>(OUT + (<usize>k << 2)) : k;
     const ar = word(a + r);
-    if (ar == 0 && cellsInRange && diag == 0) continue;
     const w = cellAt<T>(row + r, col);
     const noSelf: usize = diag == 0 ? 0 : diag + <usize>(row + r) * <usize>xbarCols + <usize>col;
     if (noSelf != 0) S.draws += <f64>(words == 0 ? 0 : cols - diagonalCells(noSelf, cols));
-    if (ar == 0 && cellsInRange && noSelf == 0) continue;
     const rowKey: u32 = stochastic ? outerRowKey(execution, r) : 0;
     if (words == 1) {
       // |a_r| max |x| <= 2^31 2^31: no overflow

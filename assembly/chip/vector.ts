@@ -212,8 +212,8 @@ const COUNT: usize = memory.data(16, 16);
   const bias = pin(1, i32x4.splat(sh == 0 ? 0 : (1 << (sh - 1)) - 1));
   const one = pin(2, i32x4.splat(1));
   const min = pin(3, i32x4.splat(<i32>S.stateMin)), max = pin(4, i32x4.splat(<i32>S.stateMax));
-  const limit = pin(5, i32x4.splat(0x7fffffff));
-  const xk = pin(6, xc), yk = pin(7, yc);
+  const limit = isSigned<ACC>() ? pin(5, i32x4.splat(0x7fffffff)) : i32x4.splat(0);
+  const xk = xConst ? pin(6, xc) : xc, yk = yConst ? pin(7, yc) : yc;
   let count = i32x4.splat(0);
   for (let i = 0; i < quads; i += 4) {
     const off = <usize>i << 2;
@@ -259,7 +259,7 @@ const COUNT: usize = memory.data(16, 16);
   const mask = pin(0, i64x2.splat(sh == 0 ? 0 : (<i64>1 << <i64>sh) - 1));
   const bias = pin(1, i64x2.splat(sh == 0 ? 0 : (<i64>1 << <i64>(sh - 1)) - 1));
   const one = pin(2, i64x2.splat(1));
-  const xk = pin(6, xc), yk = pin(7, yc);
+  const xk = xConst ? pin(6, xc) : xc, yk = yConst ? pin(7, yc) : yc;
   const min = stateMin2(), max = stateMax2();
   v128.store(COUNT, i64x2.splat(0));
   for (let i = 0; i < quads; i += 4) {
@@ -372,9 +372,11 @@ function lut4<NARROW>(at: usize, x: usize, len: i32, xMin: i32, shift: i32, n: i
   const bias = narrow ? pin(4, i32x4.splat((1 << (shift - 1)) - 1)) : pin(4, i64x2.splat((<i64>1 << <i64>(shift - 1)) - 1));
   const one = narrow ? pin(5, i32x4.splat(1)) : pin(5, i64x2.splat(1));
   const lim = BEYOND >> <i64>outShift;
-  const limHi = pin(6, i64x2.splat(lim)), limLo = pin(7, i64x2.splat(-lim));
-  const min = stateMin2(), max = stateMax2();
-  const min32 = pin(10, i32x4.splat(<i32>S.stateMin)), max32 = pin(11, i32x4.splat(<i32>S.stateMax));
+  // each path pins only what it reads
+  const zero = i32x4.splat(0);
+  const limHi = narrow ? zero : pin(6, i64x2.splat(lim)), limLo = narrow ? zero : pin(7, i64x2.splat(-lim));
+  const min = narrow ? zero : stateMin2(), max = narrow ? zero : stateMax2();
+  const min32 = narrow ? pin(10, i32x4.splat(<i32>S.stateMin)) : zero, max32 = narrow ? pin(11, i32x4.splat(<i32>S.stateMax)) : zero;
   let count32 = i32x4.splat(0);
   v128.store(COUNT, i64x2.splat(0));
   for (let i = 0; i < quads; i += 4) {
